@@ -1,0 +1,25 @@
+# Shared helpers of the README's commands. Sourced, not run.
+
+# need COMMAND PACKAGE...: installs the Debian packages when COMMAND is missing.
+need() {
+    local cmd=$1
+    shift
+    if command -v "$cmd" >/dev/null 2>&1; then
+        return 0
+    fi
+    echo "basalt: installing $* (for $cmd)" >&2
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "basalt: $cmd is missing and installing it needs root: apt-get install $*" >&2
+        return 1
+    fi
+    if [ -z "${BASALT_APT_UPDATED:-}" ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+        BASALT_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+need_build_tools() {
+    need javac openjdk-17-jdk-headless
+    need mvn maven
+}

@@ -1,0 +1,174 @@
+package io.basalt.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Txn;
+
+/**
+ * The read path: resolve each block through memtable, index and ancestor lineages, read the
+ * stored bytes, verify their CRC32C, decompress. A read that raced a checkpoint (memtable
+ * entry gone, index transaction older than the commit) or a cleaned segment is retried.
+ */
+final class BlockReader {
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
+    private final Index index;
+    private final Catalog catalog;
+    private final Memtable memtable;
+    private final SegmentLog log;
+    private final ReadCache cache;
+    private final Checkpointer checkpointer;
+
+    BlockReader(Index index, Catalog catalog, Memtable memtable, SegmentLog log, ReadCache cache, Checkpointer checkpointer) {
+        this.index = index;
+        this.catalog = catalog;
+        this.memtable = memtable;
+        this.log = log;
+        this.cache = cache;
+        this.checkpointer = checkpointer;
+    }
+
+    /**
+     * Reads bytes [offset, offset + dst.remaining()) of view (lineage, seq) into dst.
+     * {@code name} only labels errors.
+     */
+    void read(String name, long lineage, long seq, long offset, ByteBuffer dst) {
+        int start = dst.position();
+        int len = dst.remaining();
+        for (int attempt = 0; ; attempt++) {
+            long gen = checkpointer.generation;
+            boolean complete;
+            try (Txn<ByteBuffer> txn = index.readTxn(); Cursor<ByteBuffer> c = index.blockCursor(txn)) {
+                complete = readOnce(name, c, lineage, seq, offset, dst, start, len);
+            }
+            if (complete && gen == checkpointer.generation) {
+                dst.position(start + len);
+                return;
+            }
+            if (attempt > 1000) {
+                throw new EngineException(EngineException.Kind.IO_ERROR, "read of " + name + " kept racing checkpoints");
+            }
+        }
+    }
+
+    private boolean readOnce(String name, Cursor<ByteBuffer> c, long lineage, long seq, long offset, ByteBuffer dst, int start, int len) {
+        long pos = offset;
+        long end = offset + len;
+        while (pos < end) {
+            long block = pos >>> Blocks.BLOCK_SHIFT;
+            int from = (int) (pos & (Blocks.BLOCK_SIZE - 1));
+            int n = (int) Math.min(Blocks.BLOCK_SIZE - from, end - pos);
+            ByteBuffer part = dst.duplicate();
+            part.position(start + (int) (pos - offset)).limit(start + (int) (pos - offset) + n);
+            Loc loc = resolve(c, lineage, block, seq);
+            if (loc == null || loc.zero()) {
+                while (part.hasRemaining()) {
+                    part.put((byte) 0);
+                }
+            } else if (!readStored(name, block, loc, from, part)) {
+                return false;
+            }
+            pos += n;
+        }
+        return true;
+    }
+
+    /** The version a view (lineage, seq) sees: memtable first, then index, then the parent. */
+    Loc resolve(Cursor<ByteBuffer> c, long lineage, long block, long seq) {
+        long l = lineage;
+        long v = seq;
+        while (l != 0) {
+            Loc m = memtable.get(l, block);
+            if (m != null && m.seq() <= v) {
+                return m;
+            }
+            Loc e = index.floor(c, l, block, v);
+            if (e != null) {
+                return e;
+            }
+            Catalog.LineageRec r = catalog.lineages.get(l);
+            if (r == null) {
+                return null;
+            }
+            v = r.parentSeq;
+            l = r.parent;
+        }
+        return null;
+    }
+
+    /**
+     * Reads bytes [from, from + part.remaining()) of a stored block. False if its segment is
+     * gone. Uncompressed blocks are read straight into the caller's buffer (the OS page cache
+     * serves them); decoded compressed blocks go through the read cache.
+     */
+    boolean readStored(String name, long block, Loc loc, int from, ByteBuffer part) {
+        if (loc.compressed() && cache.get(loc, from, part)) {
+            return true;
+        }
+        Segment seg = log.segments.get(loc.segment());
+        if (seg == null) {
+            return false;
+        }
+        try {
+            boolean direct = from == 0 && part.remaining() == Blocks.BLOCK_SIZE && !loc.compressed();
+            ByteBuffer stored = direct ? part.duplicate() : ByteBuffer.allocate(loc.length());
+            int p0 = stored.position();
+            if (!seg.read(stored, loc.offset())) {
+                return false;
+            }
+            stored.limit(stored.position()).position(p0);
+            if (RecordFormat.crc(stored) != loc.crc()) {
+                throw new MediumErrorException(name, block << Blocks.BLOCK_SHIFT,
+                        "segment " + loc.segment() + " offset " + loc.offset());
+            }
+            if (direct) {
+                part.position(part.limit());
+                return true;
+            }
+            byte[] decoded = decode(name, block, loc, stored);
+            part.put(decoded, from, part.remaining());
+            if (loc.compressed()) {
+                cache.put(loc, decoded);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.IO_ERROR, "read of segment " + loc.segment() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a stored block from disk (never the cache) and checks its CRC32C. A cleaned segment counts as fine. */
+    boolean verifyStored(Loc loc) {
+        Segment seg = log.segments.get(loc.segment());
+        if (seg == null) {
+            return true;
+        }
+        ByteBuffer stored = ByteBuffer.allocate(loc.length());
+        try {
+            if (!seg.read(stored, loc.offset())) {
+                return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return RecordFormat.crc(stored.flip()) == loc.crc();
+    }
+
+    private static byte[] decode(String name, long block, Loc loc, ByteBuffer stored) {
+        byte[] out = new byte[Blocks.BLOCK_SIZE];
+        if (!loc.compressed()) {
+            stored.duplicate().get(out);
+            return out;
+        }
+        try {
+            int n = LZ4.decompress(stored.duplicate(), stored.position(), stored.remaining(), ByteBuffer.wrap(out), 0, out.length);
+            if (n != Blocks.BLOCK_SIZE) {
+                throw new MediumErrorException(name, block << Blocks.BLOCK_SHIFT, "decompressed to " + n + " bytes");
+            }
+        } catch (net.jpountz.lz4.LZ4Exception e) {
+            throw new MediumErrorException(name, block << Blocks.BLOCK_SHIFT, "undecodable LZ4 block");
+        }
+        return out;
+    }
+}

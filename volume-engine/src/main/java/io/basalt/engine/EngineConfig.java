@@ -1,0 +1,89 @@
+package io.basalt.engine;
+
+import java.time.Duration;
+
+/**
+ * Tunables of a {@link BlockEngine}. Defaults suit a storage node; tests shrink segments so
+ * that roll-over and cleaning happen within a few megabytes.
+ */
+public final class EngineConfig {
+    long segmentBytes = 64L << 20;
+    Duration checkpointInterval = Duration.ofMillis(500);
+    int checkpointEntries = 32_768;
+    int maxPendingEntries = 262_144;
+    long readCacheBytes = 64L << 20;
+    long reserveBytes = 256L << 20;
+    long lmdbMapBytes = 64L << 30;
+    CleanerPolicy cleanerPolicy = CleanerPolicy.defaults();
+    boolean backgroundCleaner = true;
+    boolean preallocateSegments = true;
+
+    public static EngineConfig defaults() {
+        return new EngineConfig();
+    }
+
+    /** Segment file size; records never straddle segments. At least 1 MiB + one record. */
+    public EngineConfig segmentBytes(long bytes) {
+        if (bytes < (1 << 20) + (64 << 10)) {
+            throw new IllegalArgumentException("segmentBytes must be >= 1088 KiB, got " + bytes);
+        }
+        this.segmentBytes = bytes;
+        return this;
+    }
+
+    /** How often appended writes are folded into the LMDB index when nothing else triggers it. */
+    public EngineConfig checkpointInterval(Duration interval) {
+        this.checkpointInterval = interval;
+        return this;
+    }
+
+    /** Pending index entries that trigger a checkpoint before the interval elapses. */
+    public EngineConfig checkpointEntries(int entries) {
+        this.checkpointEntries = entries;
+        return this;
+    }
+
+    /** Bound of the in-memory pending index (back-pressure: writers wait above it). */
+    public EngineConfig maxPendingEntries(int entries) {
+        this.maxPendingEntries = entries;
+        return this;
+    }
+
+    /** Bytes of decoded blocks kept in the read cache; 0 disables it. */
+    public EngineConfig readCacheBytes(long bytes) {
+        this.readCacheBytes = bytes;
+        return this;
+    }
+
+    /** Free space below which writes fail with NO_SPACE, so that index commits can always proceed. */
+    public EngineConfig reserveBytes(long bytes) {
+        this.reserveBytes = bytes;
+        return this;
+    }
+
+    /** Virtual size of the LMDB map (the file grows only as used). */
+    public EngineConfig lmdbMapBytes(long bytes) {
+        this.lmdbMapBytes = bytes;
+        return this;
+    }
+
+    public EngineConfig cleanerPolicy(CleanerPolicy policy) {
+        this.cleanerPolicy = policy;
+        return this;
+    }
+
+    /** Whether the cleaner runs by itself; when off it runs only through {@link BlockEngine#clean()}. */
+    public EngineConfig backgroundCleaner(boolean on) {
+        this.backgroundCleaner = on;
+        return this;
+    }
+
+    /**
+     * Whether new segments are zero-filled ahead of use. Appending into written-out space lets
+     * fdatasync flush data only, without a file-size metadata update per group commit.
+     */
+    public EngineConfig preallocateSegments(boolean on) {
+        this.preallocateSegments = on;
+        return this;
+    }
+}

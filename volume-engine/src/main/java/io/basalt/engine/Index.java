@@ -1,0 +1,187 @@
+package io.basalt.engine;
+
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.Txn;
+
+/**
+ * The LMDB index. Two databases:
+ * <ul>
+ *   <li>{@code blocks}: key (lineage, block, MAX-seq) big-endian, so that for one block the newest
+ *       version sorts first and "newest version at or below seq S" is one SET_RANGE seek;
+ *       value: {@link Loc} (segment, offset, length, CRC32C, tombstone flag).</li>
+ *   <li>{@code catalog}: volumes, lineages, snapshots, segment usage and the recovery
+ *       checkpoint, as small records under string keys ({@link Catalog}).</li>
+ * </ul>
+ * Threading: read transactions may be used from any thread (MDB_NOTLS); there is one writer
+ * at a time, serialised by the caller.
+ */
+final class Index implements Closeable {
+    static final int KEY_BYTES = 24;
+    /** The seq used to read the newest version ("head"). */
+    static final long HEAD = Long.MAX_VALUE - 1;
+
+    private final Env<ByteBuffer> env;
+    private final Dbi<ByteBuffer> blocks;
+    private final Dbi<ByteBuffer> catalog;
+    private final ThreadLocal<ByteBuffer> keyBuf = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(KEY_BYTES).order(BIG_ENDIAN));
+    private final ThreadLocal<ByteBuffer> valBuf = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(Loc.VALUE_BYTES).order(BIG_ENDIAN));
+
+    Index(Path dir, long mapBytes) {
+        this.env = Env.create().setMapSize(mapBytes).setMaxDbs(4).setMaxReaders(1024)
+                .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NORDAHEAD);
+        this.blocks = env.openDbi("blocks", DbiFlags.MDB_CREATE);
+        this.catalog = env.openDbi("catalog", DbiFlags.MDB_CREATE);
+    }
+
+    Txn<ByteBuffer> readTxn() {
+        return env.txnRead();
+    }
+
+    Txn<ByteBuffer> writeTxn() {
+        return env.txnWrite();
+    }
+
+    Cursor<ByteBuffer> blockCursor(Txn<ByteBuffer> txn) {
+        return blocks.openCursor(txn);
+    }
+
+    Cursor<ByteBuffer> catalogCursor(Txn<ByteBuffer> txn) {
+        return catalog.openCursor(txn);
+    }
+
+    private ByteBuffer key(long lineage, long block, long seq) {
+        ByteBuffer k = keyBuf.get();
+        k.clear();
+        k.putLong(lineage).putLong(block).putLong(Long.MAX_VALUE - seq).flip();
+        return k;
+    }
+
+    /** Newest version of (lineage, block) with seq <= maxSeq, or null. */
+    Loc floor(Cursor<ByteBuffer> c, long lineage, long block, long maxSeq) {
+        if (!c.get(key(lineage, block, maxSeq), GetOp.MDB_SET_RANGE)) {
+            return null;
+        }
+        ByteBuffer k = c.key().order(BIG_ENDIAN);
+        if (k.getLong(0) != lineage || k.getLong(8) != block) {
+            return null;
+        }
+        return decode(Long.MAX_VALUE - k.getLong(16), c.val());
+    }
+
+    /**
+     * Visits every entry of {@code lineage} with block in [from, to), in (block asc, seq desc)
+     * order. The visitor gets the block number and the version; it may not modify the database.
+     */
+    void scan(Cursor<ByteBuffer> c, long lineage, long from, long to, EntryVisitor v) {
+        if (!c.get(key(lineage, from, HEAD + 1), GetOp.MDB_SET_RANGE)) {
+            return;
+        }
+        do {
+            ByteBuffer k = c.key().order(BIG_ENDIAN);
+            if (k.getLong(0) != lineage || k.getLong(8) >= to) {
+                return;
+            }
+            if (!v.visit(k.getLong(8), decode(Long.MAX_VALUE - k.getLong(16), c.val()))) {
+                return;
+            }
+        } while (c.next());
+    }
+
+    /** Visitor of {@link #scan}; return false to stop. */
+    interface EntryVisitor {
+        boolean visit(long block, Loc loc);
+    }
+
+    void put(Txn<ByteBuffer> txn, long lineage, long block, Loc loc) {
+        ByteBuffer v = valBuf.get();
+        v.clear();
+        v.putLong(loc.segment()).putLong(loc.offset()).putInt(loc.length()).putInt(loc.crc())
+                .put((byte) (loc.zero() ? 1 : 0)).flip();
+        blocks.put(txn, key(lineage, block, loc.seq()), v);
+    }
+
+    boolean delete(Txn<ByteBuffer> txn, long lineage, long block, long seq) {
+        return blocks.delete(txn, key(lineage, block, seq));
+    }
+
+    /** The exact version (lineage, block, seq), or null. */
+    Loc get(Txn<ByteBuffer> txn, long lineage, long block, long seq) {
+        ByteBuffer v = blocks.get(txn, key(lineage, block, seq));
+        return v == null ? null : decode(seq, v);
+    }
+
+    private static Loc decode(long seq, ByteBuffer v) {
+        v.order(BIG_ENDIAN);
+        return new Loc(seq, v.getLong(0), v.getLong(8), v.getInt(16), v.getInt(20), v.get(24) != 0);
+    }
+
+    // ---- catalog ----
+
+    void putCatalog(Txn<ByteBuffer> txn, String key, byte[] value) {
+        ByteBuffer k = direct(key.getBytes(StandardCharsets.UTF_8));
+        catalog.put(txn, k, direct(value));
+    }
+
+    void deleteCatalog(Txn<ByteBuffer> txn, String key) {
+        catalog.delete(txn, direct(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    byte[] getCatalog(Txn<ByteBuffer> txn, String key) {
+        ByteBuffer v = catalog.get(txn, direct(key.getBytes(StandardCharsets.UTF_8)));
+        return v == null ? null : bytes(v);
+    }
+
+    /** Visits catalog records whose key starts with {@code prefix}. */
+    void scanCatalog(Txn<ByteBuffer> txn, String prefix, java.util.function.BiConsumer<String, byte[]> v) {
+        try (Cursor<ByteBuffer> c = catalog.openCursor(txn)) {
+            if (!c.get(direct(prefix.getBytes(StandardCharsets.UTF_8)), GetOp.MDB_SET_RANGE)) {
+                return;
+            }
+            do {
+                String k = new String(bytes(c.key()), StandardCharsets.UTF_8);
+                if (!k.startsWith(prefix)) {
+                    return;
+                }
+                v.accept(k, bytes(c.val()));
+            } while (c.next());
+        }
+    }
+
+    private static ByteBuffer direct(byte[] b) {
+        ByteBuffer d = ByteBuffer.allocateDirect(Math.max(1, b.length));
+        d.put(b).flip();
+        return d;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    void forEachLineageEntry(Txn<ByteBuffer> txn, long lineage, Consumer<long[]> sink) {
+        try (Cursor<ByteBuffer> c = blocks.openCursor(txn)) {
+            scan(c, lineage, 0, Long.MAX_VALUE, (b, loc) -> {
+                sink.accept(new long[] {b, loc.seq()});
+                return true;
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        env.close();
+    }
+}

@@ -1,0 +1,208 @@
+package io.basalt.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.lmdbjava.Txn;
+
+/**
+ * The cleaning mechanism: copy the live blocks of a segment to the log head, then point the
+ * index at the copies and retire the segment, in named phases whose progress is on disk:
+ * <ol>
+ *   <li>MARK: the catalog records "cleaning segment N";</li>
+ *   <li>COPY: every block the index still points at in N is appended as a RELOC record
+ *       (replay ignores RELOC: until phase 3 commits the copies are dead space);</li>
+ *   <li>SYNC: the copies are made durable (data before index, as always);</li>
+ *   <li>COMMIT: one index transaction re-points each block that still points into N (a block
+ *       overwritten meanwhile keeps its newer version), moves N to the graveyard and clears
+ *       the mark;</li>
+ *   <li>DELETE: the file goes, then its graveyard entry. Recovery redoes this step.</li>
+ * </ol>
+ * Which segments to clean, and how fast, is {@link CleanerPolicy}'s business.
+ */
+class SegmentCleaner {
+    private final Index index;
+    private final Catalog catalog;
+    private final SegmentLog log;
+    private final ReentrantLock writerLock;
+    private final EngineConfig cfg;
+    long segmentsCleaned;
+    long bytesCopied;
+
+    record Move(long lineage, long block, long seq, long oldSegment, long oldOffset, Loc newLoc) {
+    }
+
+    SegmentCleaner(Index index, Catalog catalog, SegmentLog log, ReentrantLock writerLock, EngineConfig cfg) {
+        this.index = index;
+        this.catalog = catalog;
+        this.log = log;
+        this.writerLock = writerLock;
+        this.cfg = cfg;
+    }
+
+    /** Segments worth cleaning, emptiest first (policy). Only sealed, fully checkpointed ones. */
+    List<Long> candidates(CleanerPolicy policy) {
+        long limit = Math.min(log.currentSegmentId(), catalog.replayFrom.segment());
+        List<long[]> c = new ArrayList<>();
+        writerLock.lock();
+        try {
+            for (long id : log.segments.keySet()) {
+                long live = catalog.segmentLive.getOrDefault(id, 0L);
+                if (id < limit && policy.qualifies(live, cfg.segmentBytes)) {
+                    c.add(new long[] {id, live});
+                }
+            }
+        } finally {
+            writerLock.unlock();
+        }
+        c.sort(Comparator.comparingLong(a -> a[1]));
+        return c.stream().limit(policy.maxSegmentsPerPass()).map(a -> a[0]).toList();
+    }
+
+    /** Cleans one segment through all phases. */
+    void clean(long segmentId) throws IOException {
+        Segment seg = log.segments.get(segmentId);
+        if (seg == null) {
+            return;
+        }
+        commitMark(segmentId);
+        List<Move> moves = copyLive(seg);
+        log.sync().join();
+        beforeCommit(segmentId);
+        commitMoves(segmentId, moves);
+        afterCommit(segmentId);
+        seg.delete();
+        log.segments.remove(segmentId);
+        writerLock.lock();
+        try (Txn<ByteBuffer> txn = index.writeTxn()) {
+            index.deleteCatalog(txn, "g/" + segmentId);
+            catalog.graveyard.remove(segmentId);
+            txn.commit();
+        } finally {
+            writerLock.unlock();
+        }
+        segmentsCleaned++;
+    }
+
+    /** Fault-injection points for crash tests; no-ops here. */
+    void beforeCommit(long segmentId) {
+    }
+
+    void afterCommit(long segmentId) {
+    }
+
+    private void commitMark(long segmentId) {
+        writerLock.lock();
+        try (Txn<ByteBuffer> txn = index.writeTxn()) {
+            catalog.cleaning = segmentId;
+            catalog.saveState(index, txn);
+            txn.commit();
+        } finally {
+            writerLock.unlock();
+        }
+    }
+
+    private List<Move> copyLive(Segment seg) throws IOException {
+        List<Move> moves = new ArrayList<>();
+        RecordScanner scanner = new RecordScanner(seg.channel, seg.id, 0, seg.channel.size(), false);
+        long started = System.nanoTime();
+        long copiedBefore = bytesCopied;
+        LogRecord r;
+        while ((r = scanner.next()) != null) {
+            if (r.type() == RecordFormat.TRIM) {
+                continue;
+            }
+            boolean[] live = liveBlocks(r, seg.id);
+            for (int i = 0; i < r.blockCount(); ) {
+                if (!live[i]) {
+                    i++;
+                    continue;
+                }
+                int j = i;
+                while (j < r.blockCount() && live[j]) {
+                    j++;
+                }
+                copyRun(seg, r, i, j, moves);
+                i = j;
+            }
+            throttle(started, bytesCopied - copiedBefore);
+        }
+        return moves;
+    }
+
+    private boolean[] liveBlocks(LogRecord r, long segId) {
+        boolean[] live = new boolean[r.blockCount()];
+        try (Txn<ByteBuffer> txn = index.readTxn()) {
+            for (int i = 0; i < r.blockCount(); i++) {
+                Loc e = index.get(txn, r.lineage(), r.firstBlock() + i, r.seq());
+                live[i] = e != null && !e.zero() && e.segment() == segId && e.offset() == r.blockOffset(i);
+            }
+        }
+        return live;
+    }
+
+    private void copyRun(Segment seg, LogRecord r, int from, int to, List<Move> moves) throws IOException {
+        int n = to - from;
+        int[] lens = new int[n];
+        int[] crcs = new int[n];
+        ByteBuffer[] payload = new ByteBuffer[n];
+        for (int k = 0; k < n; k++) {
+            lens[k] = r.lens()[from + k];
+            crcs[k] = r.crcs()[from + k];
+            ByteBuffer b = ByteBuffer.allocate(lens[k]);
+            if (!seg.read(b, r.blockOffset(from + k))) {
+                throw new IOException("segment " + seg.id + " vanished while cleaning it");
+            }
+            payload[k] = b.flip();
+            bytesCopied += lens[k];
+        }
+        PendingRecord copy = log.append(RecordFormat.RELOC, r.lineage(), r.firstBlock() + from, n, r.seq(),
+                lens, crcs, payload, false, true);
+        for (int k = 0; k < n; k++) {
+            moves.add(new Move(r.lineage(), r.firstBlock() + from + k, r.seq(), seg.id, r.blockOffset(from + k), copy.loc(k)));
+        }
+    }
+
+    private void commitMoves(long segmentId, List<Move> moves) {
+        writerLock.lock();
+        try (Txn<ByteBuffer> txn = index.writeTxn()) {
+            for (Move m : moves) {
+                Loc cur = index.get(txn, m.lineage, m.block, m.seq);
+                if (cur != null && cur.segment() == m.oldSegment && cur.offset() == m.oldOffset) {
+                    index.put(txn, m.lineage, m.block, m.newLoc);
+                    catalog.free(m.lineage, cur);
+                    catalog.use(m.lineage, m.newLoc);
+                }
+            }
+            catalog.segmentLive.remove(segmentId);
+            catalog.dirtySegments.add(segmentId);
+            catalog.graveyard.add(segmentId);
+            index.putCatalog(txn, "g/" + segmentId, new byte[] {1});
+            catalog.cleaning = 0;
+            catalog.saveDirty(index, txn);
+            catalog.saveState(index, txn);
+            txn.commit();
+        } finally {
+            writerLock.unlock();
+        }
+    }
+
+    private void throttle(long startedNanos, long copied) {
+        long rate = cfg.cleanerPolicy.bytesPerSecond();
+        if (rate <= 0) {
+            return;
+        }
+        long dueNanos = copied * 1_000_000_000L / rate;
+        long ahead = dueNanos - (System.nanoTime() - startedNanos);
+        if (ahead > 1_000_000) {
+            try {
+                Thread.sleep(ahead / 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package io.basalt.engine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The append-only log of segments, with group commit.
+ *
+ * <p>Appends are serialised by one lock and written with a gathering write at the current
+ * segment's position (payload buffers are written as given, not copied). Durability is asked
+ * for with {@link #sync()}: a single syncer thread forces every segment written since the
+ * last force and completes all waiters whose data that covered, so concurrent writers share
+ * one fdatasync (BookKeeper's journal does the same). Syncs are counted by trigger.
+ *
+ * <p>Segments are created ahead of use by a background allocator and zero-filled, so appends
+ * are overwrites of allocated space.
+ */
+final class SegmentLog implements Closeable {
+    private static final Logger LOG = Logger.getLogger(SegmentLog.class.getName());
+
+    /** Where the next record goes. */
+    record Position(long segment, long offset) {
+    }
+
+    /** A batch of pending records and the log position just past the last one. */
+    record Drained(List<PendingRecord> records, Position end, int entries) {
+    }
+
+    private final Path dir;
+    private final EngineConfig cfg;
+    private final Memtable memtable;
+    final ConcurrentHashMap<Long, Segment> segments = new ConcurrentHashMap<>();
+
+    private final Object lock = new Object();
+    private Segment current;
+    private long writePos;
+    private long appended;
+    private long nextSegmentId;
+    private final List<Segment> unsynced = new ArrayList<>();
+    private List<PendingRecord> pending = new ArrayList<>();
+    private int pendingEntries;
+    private CompletableFuture<Segment> spare;
+    private IOException failure;
+
+    private final Object syncLock = new Object();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private volatile long synced;
+    private volatile Position syncedPosition;
+    private volatile boolean closing;
+    private final Thread syncer;
+
+    final AtomicLong syncCount = new AtomicLong();
+    final AtomicLong syncedWaiters = new AtomicLong();
+    final AtomicLong appendedBytes = new AtomicLong();
+
+    private record Waiter(long target, CompletableFuture<Void> done) {
+    }
+
+    SegmentLog(Path dir, EngineConfig cfg, Memtable memtable, Position resume, long nextSegmentId) throws IOException {
+        this.dir = dir;
+        this.cfg = cfg;
+        this.memtable = memtable;
+        this.nextSegmentId = Math.max(nextSegmentId, resume.segment() + 1);
+        this.current = Files.exists(Segment.pathOf(dir, resume.segment()))
+                ? Segment.open(dir, resume.segment())
+                : Segment.create(dir, resume.segment(), cfg.segmentBytes, cfg.preallocateSegments);
+        this.writePos = resume.offset();
+        this.syncedPosition = resume;
+        current.channel.position(writePos);
+        segments.put(current.id, current);
+        this.spare = allocateAsync();
+        this.syncer = new Thread(this::syncLoop, "basalt-log-syncer");
+        syncer.setDaemon(true);
+        syncer.start();
+    }
+
+    void register(Segment s) {
+        segments.put(s.id, s);
+    }
+
+    private CompletableFuture<Segment> allocateAsync() {
+        long id = nextSegmentId++;
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments);
+            } catch (IOException e) {
+                throw new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    Position position() {
+        synchronized (lock) {
+            return new Position(current.id, writePos);
+        }
+    }
+
+    /** The log position up to which everything is known to be on stable storage. */
+    Position syncedPosition() {
+        return syncedPosition;
+    }
+
+    long currentSegmentId() {
+        synchronized (lock) {
+            return current.id;
+        }
+    }
+
+    /**
+     * Appends one record. For DATA records the payload buffers (one per block, positioned at
+     * the stored bytes) are written as they are; the caller keeps them unchanged until this
+     * returns. With {@code track}, the record joins the pending list for the checkpointer and
+     * its blocks enter the memtable, atomically with respect to {@link #drain()}.
+     *
+     * @param forCleaner the cleaner may use the space reserve that ordinary writes may not
+     * @return the pending record (also for untracked appends, to learn the locations)
+     */
+    PendingRecord append(byte type, long lineage, long firstBlock, long count, long seq, int[] lens, int[] crcs,
+                         ByteBuffer[] payload, boolean track, boolean forCleaner) {
+        int head = RecordFormat.headerAndTableBytes(type, (int) Math.min(count, Integer.MAX_VALUE));
+        long size = head;
+        if (type != RecordFormat.TRIM) {
+            for (int l : lens) {
+                size += l;
+            }
+        }
+        synchronized (lock) {
+            if (failure != null) {
+                throw new EngineException(EngineException.Kind.IO_ERROR, "log failed earlier: " + failure.getMessage(), failure);
+            }
+            if (writePos + size > cfg.segmentBytes) {
+                roll(forCleaner);
+            }
+            ByteBuffer h = ByteBuffer.allocate(head);
+            RecordFormat.encodeHeader(h, type, lineage, firstBlock, (int) count, seq, lens, crcs, current.id);
+            h.flip();
+            ByteBuffer[] parts = new ByteBuffer[1 + (payload == null ? 0 : payload.length)];
+            parts[0] = h;
+            if (payload != null) {
+                for (int i = 0; i < payload.length; i++) {
+                    parts[i + 1] = payload[i].duplicate();
+                }
+            }
+            long at = writePos;
+            try {
+                long left = size;
+                while (left > 0) {
+                    left -= current.channel.write(parts);
+                }
+            } catch (IOException e) {
+                resetAfterFailedWrite(at, e);
+            }
+            writePos += size;
+            appended += size;
+            appendedBytes.addAndGet(size);
+            PendingRecord rec = type == RecordFormat.TRIM
+                    ? PendingRecord.trim(lineage, firstBlock, count, seq)
+                    : PendingRecord.data(lineage, firstBlock, (int) count, seq, current.id, at + head, lens, crcs);
+            if (track) {
+                if (type == RecordFormat.DATA) {
+                    for (int i = 0; i < count; i++) {
+                        memtable.put(lineage, firstBlock + i, rec.loc(i));
+                    }
+                } else if (count <= BlockEngine.SMALL_TRIM_BLOCKS) {
+                    for (int i = 0; i < count; i++) {
+                        memtable.put(lineage, firstBlock + i, Loc.tombstone(seq));
+                    }
+                }
+                pending.add(rec);
+                pendingEntries += type == RecordFormat.TRIM ? 1 : (int) count;
+            }
+            return rec;
+        }
+    }
+
+    private void resetAfterFailedWrite(long at, IOException e) {
+        try {
+            current.channel.position(at);
+        } catch (IOException again) {
+            failure = again;
+        }
+        boolean full = dir.toFile().getUsableSpace() < cfg.segmentBytes;
+        throw new EngineException(full ? EngineException.Kind.NO_SPACE : EngineException.Kind.IO_ERROR,
+                "append failed in segment " + current.id + " at " + at + ": " + e.getMessage(), e);
+    }
+
+    private void roll(boolean forCleaner) {
+        if (!forCleaner && dir.toFile().getUsableSpace() < cfg.reserveBytes) {
+            throw new EngineException(EngineException.Kind.NO_SPACE,
+                    "free space below the reserve of " + cfg.reserveBytes + " bytes in " + dir);
+        }
+        Segment next;
+        try {
+            next = spare.join();
+        } catch (RuntimeException e) {
+            spare = allocateAsync();
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw c instanceof EngineException ee ? ee
+                    : new EngineException(EngineException.Kind.NO_SPACE, "cannot create a segment: " + c.getMessage(), c);
+        }
+        unsynced.add(current);
+        segments.put(next.id, next);
+        current = next;
+        writePos = 0;
+        spare = allocateAsync();
+    }
+
+    /** Takes everything pending for the checkpointer, with the log position just past it. */
+    Drained drain() {
+        synchronized (lock) {
+            Drained d = new Drained(pending, new Position(current.id, writePos), pendingEntries);
+            pending = new ArrayList<>();
+            pendingEntries = 0;
+            return d;
+        }
+    }
+
+    int pendingEntries() {
+        synchronized (lock) {
+            return pendingEntries;
+        }
+    }
+
+    /** Completes when everything appended before this call is on stable storage. */
+    CompletableFuture<Void> sync() {
+        long target;
+        synchronized (lock) {
+            target = appended;
+        }
+        if (target <= synced) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        synchronized (syncLock) {
+            if (closing) {
+                f.completeExceptionally(new EngineException(EngineException.Kind.CLOSED, "log closed"));
+                return f;
+            }
+            waiters.add(new Waiter(target, f));
+            syncLock.notifyAll();
+        }
+        return f;
+    }
+
+    private void syncLoop() {
+        while (true) {
+            synchronized (syncLock) {
+                while (waiters.isEmpty() && !closing) {
+                    try {
+                        syncLock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (waiters.isEmpty() && closing) {
+                    return;
+                }
+            }
+            long target;
+            Position targetPos;
+            List<Segment> force;
+            synchronized (lock) {
+                target = appended;
+                targetPos = new Position(current.id, writePos);
+                force = new ArrayList<>(unsynced);
+                force.add(current);
+                unsynced.clear();
+            }
+            IOException err = null;
+            for (Segment s : force) {
+                try {
+                    if (s.channel.isOpen()) {
+                        s.channel.force(false);
+                    }
+                } catch (IOException e) {
+                    err = e;
+                }
+            }
+            syncCount.incrementAndGet();
+            if (err != null) {
+                // After a failed fsync the page cache state is unknown: refuse all further writes.
+                LOG.log(Level.SEVERE, "fsync failed; the log refuses further writes", err);
+                synchronized (lock) {
+                    failure = err;
+                }
+                failAll(new EngineException(EngineException.Kind.IO_ERROR, "fsync failed: " + err.getMessage(), err));
+                continue;
+            }
+            synced = target;
+            syncedPosition = targetPos;
+            completeUpTo(target);
+        }
+    }
+
+    private void completeUpTo(long target) {
+        List<Waiter> done = new ArrayList<>();
+        synchronized (syncLock) {
+            // Targets are taken outside syncLock, so the queue is only nearly ordered: look at all.
+            waiters.removeIf(w -> w.target <= target && done.add(w));
+        }
+        syncedWaiters.addAndGet(done.size());
+        for (Waiter w : done) {
+            w.done.complete(null);
+        }
+    }
+
+    private void failAll(EngineException e) {
+        List<Waiter> all;
+        synchronized (syncLock) {
+            all = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        all.forEach(w -> w.done.completeExceptionally(e));
+    }
+
+    /** Stops the syncer after serving current waiters; does not sync by itself. */
+    @Override
+    public void close() {
+        synchronized (syncLock) {
+            closing = true;
+            syncLock.notifyAll();
+        }
+        try {
+            syncer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failAll(new EngineException(EngineException.Kind.CLOSED, "log closed"));
+        try {
+            Segment s = spare.join();
+            s.closeQuietly();
+        } catch (RuntimeException ignored) {
+            // a failed pre-allocation leaves nothing to close
+        }
+        for (Segment s : segments.values()) {
+            s.closeQuietly();
+        }
+    }
+}
