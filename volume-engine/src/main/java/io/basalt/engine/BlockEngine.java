@@ -56,6 +56,7 @@ public final class BlockEngine implements Closeable {
     private final ScheduledExecutorService maintenance;
     private final Object cleanMutex = new Object();
     private volatile boolean closed;
+    private volatile boolean closing;
     private final long replayedRecordsAtOpen;
 
     private BlockEngine(Path dir, EngineConfig cfg, SegmentCleanerFactory cleanerFactory) throws IOException {
@@ -79,7 +80,7 @@ public final class BlockEngine implements Closeable {
         this.log = new SegmentLog(segDir, cfg, memtable, resume, nextSegment);
         for (long id : ids) {
             if (id < resume.segment()) {
-                log.register(Segment.open(segDir, id));
+                log.register(Segment.open(segDir, id, cfg.preallocateSegments ? cfg.segmentBytes : 0));
             }
         }
         this.checkpointer = new Checkpointer(log, index, catalog, applier, memtable, writerLock, cfg, () -> seq.get() + 1);
@@ -668,7 +669,7 @@ public final class BlockEngine implements Closeable {
         try {
             clean();
         } catch (RuntimeException e) {
-            if (!closed) {
+            if (!closing) {
                 LOG.log(Level.WARNING, "background cleaning failed", e);
             }
         }
@@ -729,7 +730,7 @@ public final class BlockEngine implements Closeable {
         try {
             reclaim();
         } catch (RuntimeException e) {
-            if (!closed) {
+            if (!closing) {
                 LOG.log(Level.WARNING, "background reclaim failed", e);
             }
         }
@@ -798,6 +799,7 @@ public final class BlockEngine implements Closeable {
         if (closed) {
             return;
         }
+        closing = true;
         shutdownMaintenance();
         synchronized (cleanMutex) {
             closed = true;
@@ -811,8 +813,10 @@ public final class BlockEngine implements Closeable {
         }
     }
 
+    /** Never interrupts: an interrupt in file I/O would close a channel every reader shares. */
     private void shutdownMaintenance() {
-        maintenance.shutdownNow();
+        cleaner.stop();
+        maintenance.shutdown();
         try {
             maintenance.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -825,6 +829,7 @@ public final class BlockEngine implements Closeable {
      * the log positions up to which data was synced, and where it ended.
      */
     SegmentLog.Position[] crash() {
+        closing = true;
         shutdownMaintenance();
         synchronized (cleanMutex) {
             closed = true;

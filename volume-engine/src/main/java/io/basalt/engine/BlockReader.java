@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.lmdbjava.Cursor;
-import org.lmdbjava.Txn;
 
 /**
  * The read path: resolve each block through memtable, index and ancestor lineages, read the
@@ -40,8 +39,8 @@ final class BlockReader {
         for (int attempt = 0; ; attempt++) {
             long gen = checkpointer.generation;
             boolean complete;
-            try (Txn<ByteBuffer> txn = index.readTxn(); Cursor<ByteBuffer> c = index.blockCursor(txn)) {
-                complete = readOnce(name, c, lineage, seq, offset, dst, start, len);
+            try (Index.Reader r = index.reader()) {
+                complete = readOnce(name, r.cursor(), lineage, seq, offset, dst, start, len);
             }
             if (complete && gen == checkpointer.generation) {
                 dst.position(start + len);

@@ -45,6 +45,45 @@ final class Index implements Closeable {
         this.catalog = env.openDbi("catalog", DbiFlags.MDB_CREATE);
     }
 
+    /**
+     * A read transaction and block cursor kept per thread and renewed for each use: opening
+     * and closing them per read costs more than the lookup itself. Close it to reset.
+     */
+    final class Reader implements AutoCloseable {
+        private Txn<ByteBuffer> txn;
+        private Cursor<ByteBuffer> cursor;
+        private boolean active;
+
+        Cursor<ByteBuffer> cursor() {
+            return cursor;
+        }
+
+        @Override
+        public void close() {
+            active = false;
+            txn.reset();
+        }
+    }
+
+    private final ThreadLocal<Reader> readers = ThreadLocal.withInitial(Reader::new);
+
+    /** The calling thread's reader, renewed to the newest committed state. Not re-entrant. */
+    Reader reader() {
+        Reader r = readers.get();
+        if (r.active) {
+            throw new IllegalStateException("nested use of the thread's index reader");
+        }
+        if (r.txn == null) {
+            r.txn = env.txnRead();
+            r.cursor = blocks.openCursor(r.txn);
+        } else {
+            r.txn.renew();
+            r.cursor.renew(r.txn);
+        }
+        r.active = true;
+        return r;
+    }
+
     Txn<ByteBuffer> readTxn() {
         return env.txnRead();
     }

@@ -84,7 +84,10 @@ final class Recovery {
                         apply(batch, new SegmentLog.Position(id, scanner.position()));
                     }
                 }
-                resume = new SegmentLog.Position(id, scanner.position());
+                if (i == 0 || scanner.position() > 0) {
+                    // An empty later segment is a pre-allocated spare: appending resumes where the records end.
+                    resume = new SegmentLog.Position(id, scanner.position());
+                }
                 boolean last = i == ids.size() - 1;
                 if (!zeroesToEnd(ch, scanner.position())) {
                     LOG.warning("torn record in segment " + id + " at " + scanner.position()

@@ -2,29 +2,75 @@ package io.basalt.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.lang.reflect.Method;
+import java.nio.channels.ClosedChannelException;
+import java.util.logging.Logger;
 
 /**
- * One segment file. Appends go through {@link SegmentLog} (one writer); reads are positional
- * and concurrent. A reader holds the read lock while it reads, so the cleaner (write lock)
- * never closes the file under it; a reader that finds the segment deleted re-resolves the
- * block through the index, which by then points at the copy.
+ * One segment file. Appends go through {@link SegmentLog} (one writer); reads are positional,
+ * concurrent and take no lock: when the cleaner closes a segment under a reader, the read
+ * fails with ClosedChannelException, reported as "segment gone", and the reader re-resolves
+ * the block through the index, which by then points at the copy.
+ *
+ * <p>Channels are made uninterruptible where the JDK allows it (it needs the same
+ * {@code --add-opens java.base/sun.nio.ch} as LMDB): an interrupted thread would otherwise
+ * close the channel shared by every reader (ClosedByInterruptException).
  */
 final class Segment {
+    private static final Logger LOG = Logger.getLogger(Segment.class.getName());
+    private static final Method SET_UNINTERRUPTIBLE = uninterruptibleMethod();
     final long id;
     final Path path;
     final FileChannel channel;
-    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
-    private boolean deleted;
 
-    private Segment(long id, Path path, FileChannel channel) {
+    /** The whole file mapped read-only when it is preallocated: reads are then a memory copy. */
+    private final MappedByteBuffer map;
+    /** Readers inside {@link #map}; -1 once unmapped. */
+    private final AtomicInteger readers = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean unmapped = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private Segment(long id, Path path, FileChannel channel, long mapBytes) throws IOException {
         this.id = id;
         this.path = path;
         this.channel = channel;
+        makeUninterruptible(channel);
+        boolean mappable = mapBytes > 0 && mapBytes <= Integer.MAX_VALUE && channel.size() >= mapBytes
+                && MAPPED.incrementAndGet() <= MAX_MAPPED;
+        if (mapBytes > 0 && !mappable) {
+            MAPPED.decrementAndGet();
+        }
+        this.map = mappable ? channel.map(FileChannel.MapMode.READ_ONLY, 0, mapBytes) : null;
+    }
+
+    /** Mappings per process stay well below Linux's default vm.max_map_count (65530); beyond, pread. */
+    private static final int MAX_MAPPED = 16_384;
+    private static final AtomicInteger MAPPED = new AtomicInteger();
+
+    private static Method uninterruptibleMethod() {
+        try {
+            Method m = Class.forName("sun.nio.ch.FileChannelImpl").getMethod("setUninterruptible");
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warning("file channels stay interruptible (add --add-opens java.base/sun.nio.ch=ALL-UNNAMED): " + e);
+            return null;
+        }
+    }
+
+    static void makeUninterruptible(FileChannel ch) {
+        if (SET_UNINTERRUPTIBLE != null) {
+            try {
+                SET_UNINTERRUPTIBLE.invoke(ch);
+            } catch (ReflectiveOperationException e) {
+                LOG.warning("cannot make a file channel uninterruptible: " + e);
+            }
+        }
     }
 
     static Path pathOf(Path dir, long id) {
@@ -36,9 +82,16 @@ final class Segment {
         return Long.parseLong(n.substring(0, n.length() - 4), 16);
     }
 
-    static Segment open(Path dir, long id) throws IOException {
+    /** Opens a segment; {@code mapBytes} > 0 maps that many bytes if the file is that long. */
+    static Segment open(Path dir, long id, long mapBytes) throws IOException {
         Path p = pathOf(dir, id);
-        return new Segment(id, p, FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            return new Segment(id, p, ch, mapBytes);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     /**
@@ -65,16 +118,15 @@ final class Segment {
             throw e;
         }
         Files.move(tmp, p);
-        return open(dir, id);
+        return open(dir, id, zeroFill ? size : 0);
     }
 
     /** Reads exactly dst.remaining() bytes at {@code pos}; false if the segment was deleted meanwhile. */
     boolean read(ByteBuffer dst, long pos) throws IOException {
-        life.readLock().lock();
+        if (map != null) {
+            return readMapped(dst, pos);
+        }
         try {
-            if (deleted) {
-                return false;
-            }
             while (dst.hasRemaining()) {
                 int n = channel.read(dst, pos);
                 if (n < 0) {
@@ -83,24 +135,52 @@ final class Segment {
                 pos += n;
             }
             return true;
-        } finally {
-            life.readLock().unlock();
+        } catch (ClosedChannelException e) {
+            return false;
         }
     }
 
-    /** Closes and removes the file once no reader is inside it. */
-    void delete() throws IOException {
-        life.writeLock().lock();
+    private boolean readMapped(ByteBuffer dst, long pos) throws IOException {
+        int n = dst.remaining();
+        if (pos < 0 || pos + n > map.capacity()) {
+            throw new IOException("read past the end of segment " + id + " at " + pos);
+        }
+        int r;
+        do {
+            r = readers.get();
+            if (r < 0) {
+                return false;
+            }
+        } while (!readers.compareAndSet(r, r + 1));
         try {
-            deleted = true;
-            channel.close();
-            Files.deleteIfExists(path);
+            dst.put(dst.position(), map, (int) pos, n);
+            dst.position(dst.position() + n);
+            return true;
         } finally {
-            life.writeLock().unlock();
+            readers.decrementAndGet();
         }
     }
 
+    /** Closes and removes the file; concurrent readers see it gone and retry through the index. */
+    void delete() throws IOException {
+        closeQuietly();
+        Files.deleteIfExists(path);
+    }
+
+    /** Waits for readers to leave the mapping, unmaps it (a later access would crash the JVM), closes. */
     void closeQuietly() {
+        if (map != null) {
+            while (!readers.compareAndSet(0, -1)) {
+                if (readers.get() < 0) {
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+            if (readers.get() == -1 && unmapped.compareAndSet(false, true)) {
+                Unmapper.unmap(map);
+                MAPPED.decrementAndGet();
+            }
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

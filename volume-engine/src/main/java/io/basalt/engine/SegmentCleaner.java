@@ -29,6 +29,7 @@ class SegmentCleaner {
     private final SegmentLog log;
     private final ReentrantLock writerLock;
     private final EngineConfig cfg;
+    private volatile boolean stopping;
     long segmentsCleaned;
     long bytesCopied;
 
@@ -45,6 +46,9 @@ class SegmentCleaner {
 
     /** Segments worth cleaning, emptiest first (policy). Only sealed, fully checkpointed ones. */
     List<Long> candidates(CleanerPolicy policy) {
+        if (stopping) {
+            return List.of();
+        }
         long limit = Math.min(log.currentSegmentId(), catalog.replayFrom.segment());
         List<long[]> c = new ArrayList<>();
         writerLock.lock();
@@ -60,6 +64,11 @@ class SegmentCleaner {
         }
         c.sort(Comparator.comparingLong(a -> a[1]));
         return c.stream().limit(policy.maxSegmentsPerPass()).map(a -> a[0]).toList();
+    }
+
+    /** Makes a running pass end early; an unfinished segment is cleaned again later. */
+    void stop() {
+        stopping = true;
     }
 
     /** Cleans one segment through all phases. */
@@ -112,6 +121,9 @@ class SegmentCleaner {
         long copiedBefore = bytesCopied;
         LogRecord r;
         while ((r = scanner.next()) != null) {
+            if (stopping) {
+                throw new IOException("engine closing; segment " + seg.id + " stays for a later pass");
+            }
             if (r.type() == RecordFormat.TRIM) {
                 continue;
             }

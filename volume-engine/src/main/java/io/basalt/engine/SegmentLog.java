@@ -73,7 +73,7 @@ final class SegmentLog implements Closeable {
         this.memtable = memtable;
         this.nextSegmentId = Math.max(nextSegmentId, resume.segment() + 1);
         this.current = Files.exists(Segment.pathOf(dir, resume.segment()))
-                ? Segment.open(dir, resume.segment())
+                ? Segment.open(dir, resume.segment(), cfg.preallocateSegments ? cfg.segmentBytes : 0)
                 : Segment.create(dir, resume.segment(), cfg.segmentBytes, cfg.preallocateSegments);
         this.writePos = resume.offset();
         this.syncedPosition = resume;

@@ -1,0 +1,297 @@
+package io.basalt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineTest {
+    private static final int BS = Blocks.BLOCK_SIZE;
+
+    @TempDir
+    Path dir;
+    private BlockEngine engine;
+
+    private EngineConfig cfg() {
+        return EngineConfig.defaults().segmentBytes(2 << 20).reserveBytes(0).backgroundCleaner(false)
+                .checkpointInterval(Duration.ofMillis(20));
+    }
+
+    @BeforeEach
+    void open() throws IOException {
+        engine = BlockEngine.open(dir, cfg());
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private static byte[] random(int seed, int len) {
+        byte[] b = new byte[len];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private byte[] read(String vol, long off, int len) {
+        ByteBuffer dst = ByteBuffer.allocate(len);
+        engine.volume(vol).read(off, dst);
+        return dst.array();
+    }
+
+    @Test
+    void unwrittenBlocksReadAsZerosAndUseNoSpace() {
+        engine.createVolume(new VolumeSpec("thin", 1L << 40, false));
+        assertArrayEquals(new byte[8192], read("thin", (1L << 40) - 8192, 8192));
+        assertEquals(0, engine.info("thin").storedBytes());
+    }
+
+    @Test
+    void sectorWritesAreMergedIntoBlocks() {
+        engine.createVolume(new VolumeSpec("v", 64 * BS, false));
+        byte[] full = random(1, 2 * BS);
+        engine.volume("v").write(0, ByteBuffer.wrap(full), false).join();
+        byte[] sector = random(2, 512);
+        engine.volume("v").write(512 * 7, ByteBuffer.wrap(sector), false).join();
+        System.arraycopy(sector, 0, full, 512 * 7, 512);
+        assertArrayEquals(full, read("v", 0, 2 * BS));
+    }
+
+    @Test
+    void misalignedOrOutOfRangeIoIsRefused() {
+        Volume v = engine.createVolume(new VolumeSpec("v", 64 * BS, false));
+        EngineException e = assertThrows(EngineException.class, () -> v.write(100, ByteBuffer.allocate(512), false));
+        assertEquals(EngineException.Kind.INVALID_ARGUMENT, e.kind());
+        e = assertThrows(EngineException.class, () -> v.read(64 * BS, ByteBuffer.allocate(512)));
+        assertEquals(EngineException.Kind.INVALID_ARGUMENT, e.kind());
+    }
+
+    @Test
+    void createIsIdempotentButConflictingSpecIsRefused() {
+        Volume a = engine.createVolume(new VolumeSpec("v", 64 * BS, false));
+        assertEquals(a.id(), engine.createVolume(new VolumeSpec("v", 64 * BS, false)).id());
+        EngineException e = assertThrows(EngineException.class, () -> engine.createVolume(new VolumeSpec("v", 128 * BS, false)));
+        assertEquals(EngineException.Kind.ALREADY_EXISTS, e.kind());
+        engine.deleteVolume("v");
+        engine.deleteVolume("v"); // deleting a missing volume succeeds
+        assertThrows(EngineException.class, () -> engine.info("v"));
+    }
+
+    @Test
+    void thousandSnapshotsOfOneVolumeEachKeepTheirContent() {
+        engine.createVolume(new VolumeSpec("v", 16 * BS, false));
+        for (int i = 0; i < 1000; i++) {
+            ByteBuffer b = ByteBuffer.allocate(BS);
+            b.putInt(0, i);
+            engine.volume("v").write((long) (i % 16) * BS, b, false).join();
+            engine.createSnapshot("v", "s" + i);
+        }
+        assertEquals(1000, engine.listSnapshots("v").size());
+        for (int i : new int[] {0, 1, 17, 500, 999}) {
+            ByteBuffer dst = ByteBuffer.allocate(BS);
+            engine.readSnapshot("v", "s" + i, (long) (i % 16) * BS, dst);
+            assertEquals(i, dst.getInt(0), "snapshot s" + i);
+        }
+        // The tree: each snapshot's parent is the previous one.
+        List<SnapshotInfo> snaps = engine.listSnapshots("v");
+        for (int i = 1; i < snaps.size(); i++) {
+            assertEquals(snaps.get(i - 1).id(), snaps.get(i).parentId());
+        }
+    }
+
+    @Test
+    void snapshotTreeThroughClonesAndReverts() {
+        engine.createVolume(new VolumeSpec("v", 16 * BS, false));
+        engine.volume("v").write(0, ByteBuffer.wrap(random(1, BS)), false).join();
+        SnapshotInfo a = engine.createSnapshot("v", "a");
+        engine.volume("v").write(0, ByteBuffer.wrap(random(2, BS)), false).join();
+        SnapshotInfo b = engine.createSnapshot("v", "b");
+        engine.revert("v", "a");
+        assertArrayEquals(random(1, BS), read("v", 0, BS));
+        SnapshotInfo c = engine.createSnapshot("v", "c");
+        assertEquals(a.id(), c.parentId(), "after revert to a, the next snapshot hangs below a");
+        assertEquals(a.id(), b.parentId());
+        engine.cloneSnapshot("v", "b", "cl");
+        assertArrayEquals(random(2, BS), read("cl", 0, BS));
+        SnapshotInfo d = engine.createSnapshot("cl", "d");
+        assertEquals(b.id(), d.parentId(), "a clone's snapshots hang below the origin snapshot");
+        // Deleting b keeps the clone's data and re-parents d to a.
+        engine.deleteSnapshot("v", "b");
+        engine.reclaim();
+        assertArrayEquals(random(2, BS), read("cl", 0, BS));
+        assertEquals(a.id(), engine.snapshot("cl", "d").parentId());
+    }
+
+    @Test
+    void corruptedBlockIsAMediumErrorAndScrubFindsIt() throws IOException {
+        engine.createVolume(new VolumeSpec("v", 16 * BS, false));
+        engine.volume("v").write(0, ByteBuffer.wrap(random(1, 4 * BS)), true).join();
+        assertTrue(engine.scrub("v").clean());
+        engine.close();
+        // Flip one byte of the second block's payload in the segment file.
+        Path seg = Segment.pathOf(dir.resolve("segments"), 1);
+        long payload = RecordFormat.headerAndTableBytes(RecordFormat.DATA, 4) + BS + 100;
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, payload);
+            one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+            ch.write(one, payload);
+        }
+        engine = BlockEngine.open(dir, cfg());
+        MediumErrorException e = assertThrows(MediumErrorException.class, () -> read("v", 0, 4 * BS));
+        assertEquals(BS, e.byteOffset());
+        assertArrayEquals(random(1, BS), read("v", 0, BS), "undamaged blocks still read");
+        ScrubReport r = engine.scrub("v");
+        assertEquals(4, r.blocksChecked());
+        assertEquals(List.of((long) BS), r.damagedOffsets());
+    }
+
+    @Test
+    void compressionStoresCompressibleBlocksInLessSpace() {
+        engine.createVolume(new VolumeSpec("plain", 256 * BS, false));
+        engine.createVolume(new VolumeSpec("lz4", 256 * BS, true));
+        byte[] text = new byte[256 * BS];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = (byte) ("basalt block storage ".charAt(i % 21));
+        }
+        engine.volume("plain").write(0, ByteBuffer.wrap(text), false).join();
+        engine.volume("lz4").write(0, ByteBuffer.wrap(text), false).join();
+        engine.flush().join();
+        engine.scrub("plain"); // forces a checkpoint so byte counters are current
+        engine.scrub("lz4");
+        assertEquals(256L * BS, engine.info("plain").storedBytes());
+        assertTrue(engine.info("lz4").storedBytes() < 256L * BS / 4, "stored " + engine.info("lz4").storedBytes());
+        assertArrayEquals(text, read("lz4", 0, text.length));
+    }
+
+    @Test
+    void unmapReadsZerosAndFreesSpaceWhenNoSnapshotHoldsIt() {
+        engine.createVolume(new VolumeSpec("v", 1024 * BS, false));
+        engine.volume("v").write(0, ByteBuffer.wrap(random(1, 1024 * BS)), false).join();
+        engine.scrub("v");
+        assertEquals(1024L * BS, engine.info("v").storedBytes());
+        engine.createSnapshot("v", "s");
+        engine.volume("v").unmap(0, 512L * BS).join();
+        assertArrayEquals(new byte[512 * BS], read("v", 0, 512 * BS));
+        engine.scrub("v");
+        assertEquals(1024L * BS, engine.info("v").storedBytes(), "the snapshot still holds the unmapped blocks");
+        assertEquals(512L * BS, engine.snapshotExclusiveBytes("v", "s"));
+        engine.deleteSnapshot("v", "s");
+        engine.reclaim();
+        assertEquals(512L * BS, engine.info("v").storedBytes(), "space of the unmapped half is free");
+    }
+
+    @Test
+    void changesBetweenSnapshotsListOnlyWhatChanged() {
+        engine.createVolume(new VolumeSpec("v", 1L << 30, false));
+        engine.volume("v").write(0, ByteBuffer.wrap(random(1, 8 * BS)), false).join();
+        engine.createSnapshot("v", "a");
+        engine.volume("v").write(2 * BS, ByteBuffer.wrap(random(2, 2 * BS)), false).join();
+        engine.volume("v").write(100L * BS, ByteBuffer.wrap(random(3, BS)), false).join();
+        engine.volume("v").unmap(6L * BS, BS).join();
+        engine.createSnapshot("v", "b");
+        assertEquals(List.of(new ChangedExtent(2L * BS, 2L * BS, false), new ChangedExtent(6L * BS, BS, true),
+                new ChangedExtent(100L * BS, BS, false)), engine.changes("v", "a", "b"));
+        engine.volume("v").write(50L * BS, ByteBuffer.wrap(random(4, BS)), false).join();
+        assertEquals(List.of(new ChangedExtent(50L * BS, BS, false)), engine.changes("v", "b", null));
+        assertTrue(engine.info("v").version() > engine.snapshot("v", "b").version());
+    }
+
+    @Test
+    void fullDiskIsAClearErrorAndLosesNothing() throws IOException {
+        engine.createVolume(new VolumeSpec("v", 4096 * BS, false));
+        byte[] kept = random(9, 16 * BS);
+        engine.volume("v").write(0, ByteBuffer.wrap(kept), true).join();
+        engine.close();
+        // A reserve larger than the free space: the next segment cannot be started.
+        engine = BlockEngine.open(dir, cfg().reserveBytes(Long.MAX_VALUE / 2));
+        EngineException full = null;
+        try {
+            for (int i = 0; i < 1024 && full == null; i++) {
+                try {
+                    engine.volume("v").write((long) (i % 4096) * BS, ByteBuffer.wrap(random(i, 4 * BS)), false).join();
+                } catch (EngineException e) {
+                    full = e;
+                }
+            }
+        } finally {
+            assertTrue(full != null, "writes past the free space must fail");
+        }
+        assertEquals(EngineException.Kind.NO_SPACE, full.kind());
+        assertTrue(full.getMessage().contains("reserve"), full.getMessage());
+        engine.close();
+        engine = BlockEngine.open(dir, cfg());
+        byte[] head = read("v", 0, 16 * BS);
+        assertFalse(Arrays.equals(new byte[16 * BS], head));
+    }
+
+    @Test
+    void concurrentWritersOnManyVolumesAllLand() throws Exception {
+        int volumes = 4;
+        int threads = 8;
+        for (int v = 0; v < volumes; v++) {
+            engine.createVolume(new VolumeSpec("v" + v, 256 * BS, v % 2 == 0));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            done.add(pool.submit(() -> {
+                List<CompletableFuture<Void>> acks = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    // each thread owns blocks id, id+threads, ... of every volume
+                    int block = id + threads * (i % 32);
+                    ByteBuffer b = ByteBuffer.allocate(BS);
+                    b.putInt(0, id).putInt(4, i);
+                    acks.add(engine.volume("v" + (i % volumes)).write((long) block * BS, b, i % 10 == 0));
+                }
+                acks.forEach(CompletableFuture::join);
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        for (int t = 0; t < threads; t++) {
+            for (int slot = 0; slot < 32; slot++) {
+                for (int v = 0; v < volumes; v++) {
+                    int last = -1;
+                    for (int i = 0; i < 500; i++) {
+                        if (i % 32 == slot && i % volumes == v) {
+                            last = i;
+                        }
+                    }
+                    if (last < 0) {
+                        continue;
+                    }
+                    ByteBuffer dst = ByteBuffer.allocate(BS);
+                    engine.volume("v" + v).read((long) (t + threads * slot) * BS, dst);
+                    assertEquals(t, dst.getInt(0));
+                    assertEquals(last, dst.getInt(4));
+                }
+            }
+        }
+        assertTrue(engine.stats().syncs() <= 8 * 50, "FUA writes share syncs: " + engine.stats().syncs());
+    }
+}

@@ -1,0 +1,230 @@
+package io.basalt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per crash point: each kills the engine there, reopens, and checks what survived. */
+class RecoveryTest {
+    private static final int BS = Blocks.BLOCK_SIZE;
+
+    @TempDir
+    Path dir;
+
+    private EngineConfig cfg() {
+        // No background checkpoints: the tests decide when the index catches up.
+        return EngineConfig.defaults().segmentBytes(1152 * 1024).checkpointInterval(Duration.ofHours(1))
+                .checkpointEntries(1 << 20).reserveBytes(0).backgroundCleaner(false)
+                .cleanerPolicy(new CleanerPolicy(0.99, 16, 0, Duration.ofHours(1)));
+    }
+
+    private static byte[] pattern(int seed, int len) {
+        byte[] b = new byte[len];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] read(BlockEngine e, String vol, long off, int len) {
+        ByteBuffer dst = ByteBuffer.allocate(len);
+        e.volume(vol).read(off, dst);
+        return dst.array();
+    }
+
+    @Test
+    void durableWriteAppendedButNotIndexedIsReplayed() throws IOException {
+        BlockEngine e = BlockEngine.open(dir, cfg());
+        e.createVolume(new VolumeSpec("v", 1 << 20, false));
+        byte[] data = pattern(1, 3 * BS);
+        e.volume("v").write(8192, ByteBuffer.wrap(data), true).join();
+        e.crash();
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertEquals(1, again.replayedRecordsAtOpen(), "the FUA write was only in the log");
+            assertArrayEquals(data, read(again, "v", 8192, data.length));
+        } finally {
+            again.close();
+        }
+        BlockEngine third = BlockEngine.open(dir, cfg());
+        try {
+            assertEquals(0, third.replayedRecordsAtOpen(), "a clean close leaves nothing to replay");
+            assertArrayEquals(data, read(third, "v", 8192, data.length));
+        } finally {
+            third.close();
+        }
+    }
+
+    @Test
+    void tornAppendIsDiscardedAndEarlierDurableWritesSurvive() throws IOException {
+        BlockEngine e = BlockEngine.open(dir, cfg());
+        e.createVolume(new VolumeSpec("v", 1 << 20, false));
+        byte[] first = pattern(2, BS);
+        e.volume("v").write(0, ByteBuffer.wrap(first), true).join();
+        byte[] second = pattern(3, 2 * BS);
+        e.volume("v").write(0, ByteBuffer.wrap(second), false).join();
+        SegmentLog.Position[] pos = e.crash();
+        // Mid-append: the second record is cut in the middle of its payload.
+        long cut = pos[1].offset() - BS;
+        zero(pos[1].segment(), cut, pos[1].offset());
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertArrayEquals(first, read(again, "v", 0, BS));
+            assertArrayEquals(new byte[BS], read(again, "v", BS, BS));
+            // The log continues after the valid prefix and stays readable.
+            again.volume("v").write(BS, ByteBuffer.wrap(first), true).join();
+        } finally {
+            again.close();
+        }
+        BlockEngine third = BlockEngine.open(dir, cfg());
+        try {
+            assertArrayEquals(first, read(third, "v", BS, BS));
+        } finally {
+            third.close();
+        }
+    }
+
+    @Test
+    void staleRecordBytesPastATornTailNeverComeBack() throws IOException {
+        BlockEngine e = BlockEngine.open(dir, cfg());
+        e.createVolume(new VolumeSpec("v", 1 << 20, false));
+        e.volume("v").write(0, ByteBuffer.wrap(pattern(4, BS)), true).join();
+        long before = e.crash()[1].offset();
+        // A later complete record survives while the one before it is torn (out-of-order writeback).
+        BlockEngine e2 = BlockEngine.open(dir, cfg());
+        e2.volume("v").write(BS, ByteBuffer.wrap(pattern(5, BS)), false).join();
+        e2.volume("v").write(2 * BS, ByteBuffer.wrap(pattern(6, BS)), false).join();
+        SegmentLog.Position[] pos = e2.crash();
+        zero(pos[1].segment(), before + 10, before + 20); // tear the first of the two records
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertArrayEquals(new byte[BS], read(again, "v", BS, BS));
+            assertArrayEquals(new byte[BS], read(again, "v", 2 * BS, BS), "a record after a torn one must not be replayed");
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void crashBetweenCleanerCopyAndIndexCommitLosesNothing() throws IOException {
+        byte[][] data = fillAndOverwrite();
+        class Boom extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+        }
+        BlockEngine e = BlockEngine.open(dir, cfg(), (i, c, l, w, cf) -> new SegmentCleaner(i, c, l, w, cf) {
+            @Override
+            void beforeCommit(long segmentId) {
+                throw new Boom();
+            }
+        });
+        List<Long> candidates = e.cleaner.candidates(cfg().cleanerPolicy);
+        assertFalse(candidates.isEmpty());
+        assertThrows(Boom.class, e::clean);
+        e.crash();
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertTrue(Files.exists(Segment.pathOf(dir.resolve("segments"), candidates.get(0))), "the source segment is kept");
+            check(again, data);
+            assertTrue(again.clean() > 0, "cleaning can run again after the interrupted pass");
+            check(again, data);
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void crashAfterCleanerCommitBeforeDeleteFinishesTheDelete() throws IOException {
+        byte[][] data = fillAndOverwrite();
+        long[] victim = {-1};
+        BlockEngine e = BlockEngine.open(dir, cfg(), (i, c, l, w, cf) -> new SegmentCleaner(i, c, l, w, cf) {
+            @Override
+            void afterCommit(long segmentId) {
+                victim[0] = segmentId;
+                throw new IllegalStateException("crash after commit");
+            }
+        });
+        assertThrows(IllegalStateException.class, e::clean);
+        e.crash();
+        assertTrue(Files.exists(Segment.pathOf(dir.resolve("segments"), victim[0])));
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertFalse(Files.exists(Segment.pathOf(dir.resolve("segments"), victim[0])), "recovery deletes the graveyard segment");
+            check(again, data);
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void cleaningFreesOverwrittenSegmentsAndKeepsSnapshotData() throws IOException {
+        BlockEngine e = BlockEngine.open(dir, cfg());
+        try {
+            e.createVolume(new VolumeSpec("v", 64 * BS, false));
+            byte[] old = pattern(7, 64 * BS);
+            e.volume("v").write(0, ByteBuffer.wrap(old), false).join();
+            e.createSnapshot("v", "keep");
+            byte[] cur = old;
+            for (int round = 0; round < 20; round++) {
+                cur = pattern(100 + round, 64 * BS);
+                e.volume("v").write(0, ByteBuffer.wrap(cur), false).join();
+            }
+            long before = e.stats().segments();
+            assertTrue(e.clean() > 0);
+            assertTrue(e.stats().segments() < before, "dead segments were deleted");
+            assertArrayEquals(cur, read(e, "v", 0, cur.length));
+            ByteBuffer snap = ByteBuffer.allocate(old.length);
+            e.readSnapshot("v", "keep", 0, snap);
+            assertArrayEquals(old, snap.array(), "the snapshot's blocks were copied, not dropped");
+        } finally {
+            e.close();
+        }
+    }
+
+    /** Fills a volume over several segments, overwrites half so segments become mostly dead. */
+    private byte[][] fillAndOverwrite() throws IOException {
+        BlockEngine e = BlockEngine.open(dir, cfg());
+        e.createVolume(new VolumeSpec("v", 512 * BS, true));
+        byte[][] data = new byte[512][];
+        for (int b = 0; b < 512; b++) {
+            data[b] = pattern(b, BS);
+            e.volume("v").write((long) b * BS, ByteBuffer.wrap(data[b]), false).join();
+        }
+        for (int b = 0; b < 512; b += 2) {
+            data[b] = pattern(10_000 + b, BS);
+            e.volume("v").write((long) b * BS, ByteBuffer.wrap(data[b]), false).join();
+        }
+        e.close();
+        return data;
+    }
+
+    private static void check(BlockEngine e, byte[][] data) {
+        for (int b = 0; b < data.length; b++) {
+            byte[] got = read(e, "v", (long) b * BS, BS);
+            assertTrue(Arrays.equals(data[b], got), "block " + b);
+        }
+    }
+
+    private void zero(long segment, long from, long to) throws IOException {
+        try (FileChannel ch = FileChannel.open(Segment.pathOf(dir.resolve("segments"), segment), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (to - from)), from);
+        }
+    }
+}
