@@ -1,0 +1,2 @@
+/** The iSCSI protocol layer (on Netty) and SCSI command handling; arrives with the iSCSI issue. */
+package io.basalt.target;
