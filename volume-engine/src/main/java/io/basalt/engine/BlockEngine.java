@@ -212,6 +212,33 @@ public final class BlockEngine implements Closeable {
         }
     }
 
+    boolean mapped(Catalog.VolumeRec v, long offset) {
+        checkRange(v, offset & ~(long) (Blocks.SECTOR_SIZE - 1), Blocks.SECTOR_SIZE);
+        return reader.mapped(v.head, Index.HEAD, offset >>> Blocks.BLOCK_SHIFT);
+    }
+
+    byte[] attribute(Catalog.VolumeRec v, String key) {
+        try (Txn<ByteBuffer> txn = index.readTxn()) {
+            return index.getCatalog(txn, "a/" + v.id + "/" + key);
+        }
+    }
+
+    void setAttribute(Catalog.VolumeRec v, String key, byte[] value) {
+        metaLock.lock();
+        try {
+            ensureLive(v);
+            commitMeta(txn -> {
+                if (value == null) {
+                    index.deleteCatalog(txn, "a/" + v.id + "/" + key);
+                } else {
+                    index.putCatalog(txn, "a/" + v.id + "/" + key, value);
+                }
+            });
+        } finally {
+            metaLock.unlock();
+        }
+    }
+
     CompletableFuture<Void> unmap(Catalog.VolumeRec v, long offset, long length) {
         checkRange(v, offset, length);
         failIfBroken();
@@ -365,6 +392,9 @@ public final class BlockEngine implements Closeable {
                 head.headVolume = 0;
                 catalog.saveLineage(index, txn, head);
                 index.deleteCatalog(txn, "v/" + v.id);
+                List<String> attrs = new ArrayList<>();
+                index.scanCatalog(txn, "a/" + v.id + "/", (k, val) -> attrs.add(k));
+                attrs.forEach(k -> index.deleteCatalog(txn, k));
                 queueReclaim(txn, head.id);
             });
             v.deleted = true;

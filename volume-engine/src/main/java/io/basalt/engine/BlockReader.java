@@ -74,6 +74,21 @@ final class BlockReader {
         return true;
     }
 
+    /** Whether the block has stored data in view (lineage, seq). */
+    boolean mapped(long lineage, long seq, long block) {
+        while (true) {
+            long gen = checkpointer.generation;
+            boolean m;
+            try (Index.Reader r = index.reader()) {
+                Loc loc = resolve(r.cursor(), lineage, block, seq);
+                m = loc != null && !loc.zero();
+            }
+            if (gen == checkpointer.generation) {
+                return m;
+            }
+        }
+    }
+
     /** The version a view (lineage, seq) sees: memtable first, then index, then the parent. */
     Loc resolve(Cursor<ByteBuffer> c, long lineage, long block, long seq) {
         long l = lineage;

@@ -61,6 +61,27 @@ public final class Volume {
         return engine.flush();
     }
 
+    /**
+     * Whether the 4 KiB block holding byte {@code offset} has stored data (false: never
+     * written, unmapped or zero-written, so it reads zeros). Serves GET LBA STATUS.
+     */
+    public boolean mapped(long offset) {
+        return engine.mapped(rec, offset);
+    }
+
+    /**
+     * Small durable metadata kept with the volume (e.g. SCSI persistent reservations, so they
+     * can follow the volume). Null if absent.
+     */
+    public byte[] attribute(String key) {
+        return engine.attribute(rec, key);
+    }
+
+    /** Stores (or with null removes) an attribute durably before returning. */
+    public void setAttribute(String key, byte[] value) {
+        engine.setAttribute(rec, key, value);
+    }
+
     @Override
     public String toString() {
         return "Volume[" + rec.name + "]";

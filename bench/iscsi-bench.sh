@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Basalt vs Debian's tgt (file backing store on the same disk), same run, same load generator
+# (../shared/tools/iscsi-bench.c over libiscsi). Prints one row per case with the ratio.
+# Usage: bench/iscsi-bench.sh [SECONDS_PER_CASE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+need_build_tools
+need gcc gcc
+need tgtd tgt
+need iscsi-inq libiscsi-bin
+need qemu-img qemu-utils qemu-block-extra
+[ -f /usr/include/iscsi/iscsi.h ] || need __missing_libiscsi_dev__ libiscsi-dev
+secs=${1:-10}
+work=$(pwd)/bench/target/iscsi
+mkdir -p "$work"
+src=../shared/tools/iscsi-bench.c
+[ -f "$src" ] || src=$(ls ../*/tools/iscsi-bench.c 2>/dev/null | head -1)
+gcc -O2 -o "$work/iscsi-bench" "$src" -liscsi
+
+size=$((1024 * 1024 * 1024))
+tgt_port=3261
+basalt_port=3262
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# tgt with a file backing store
+rm -f "$work/tgt.img"
+fallocate -l $size "$work/tgt.img"
+tgtd -f --iscsi portal=127.0.0.1:$tgt_port -C 7 >"$work/tgtd.log" 2>&1 &
+pids+=($!)
+sleep 1
+tgtadm -C 7 --lld iscsi --op new --mode target --tid 1 -T iqn.2026-11.bench:tgt
+tgtadm -C 7 --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$work/tgt.img"
+tgtadm -C 7 --lld iscsi --op bind --mode target --tid 1 -I ALL
+tgt_url=iscsi://127.0.0.1:$tgt_port/iqn.2026-11.bench:tgt/1
+
+# Basalt: the bare portal over the engine, data on the same disk
+mvn -B -q -ntp -pl target-daemon -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
+rm -rf "$work/basalt-data"
+java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xmx2g \
+    -cp "target-daemon/target/classes:$(cat target-daemon/target/classpath.txt)" io.basalt.target.TargetMain \
+    "$work/basalt-data" 127.0.0.1:$basalt_port bench:$size >"$work/basalt.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do grep -q listening "$work/basalt.log" && break; sleep 0.5; done
+basalt_url=iscsi://127.0.0.1:$basalt_port/iqn.2026-11.io.basalt:bench/0
+
+# Both LUNs fully written first, so reads read stored data on both sides.
+head -c $size /dev/urandom >"$work/fill.img"
+for u in "$tgt_url" "$basalt_url"; do qemu-img convert -n -f raw -O raw "$work/fill.img" "$u"; done
+rm -f "$work/fill.img"
+
+run() { # url pattern qd bs flags -> IOPS
+    "$work/iscsi-bench" "$1" "$2" "$secs" "$3" "$4" ${5:-} | sed -n 's/.* = \([0-9.]*\) IOPS.*/\1/p'
+}
+printf '%-34s %12s %12s %8s\n' "case" "basalt IOPS" "tgt IOPS" "ratio"
+while read -r name pattern qd bs flags; do
+    t=$(run "$tgt_url" "$pattern" "$qd" "$bs" "$flags")
+    b=$(run "$basalt_url" "$pattern" "$qd" "$bs" "$flags")
+    printf '%-34s %12s %12s %7sx\n' "$name" "$b" "$t" "$(awk -v b="$b" -v t="$t" 'BEGIN { printf "%.2f", (t > 0 ? b / t : 0) }')"
+done <<'CASES'
+4k-randread-qd1 randread 1 4096
+4k-randread-qd32 randread 32 4096
+4k-randwrite-qd1 randwrite 1 4096
+4k-randwrite-qd32 randwrite 32 4096
+4k-randwrite-fua-qd32 randwrite 32 4096 fua
+128k-seqread-qd8 read 8 131072
+128k-seqwrite-qd8 write 8 131072
+CASES
