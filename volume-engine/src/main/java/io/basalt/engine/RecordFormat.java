@@ -8,7 +8,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *  0  int   magic 0xBA5A1701
- *  4  byte  type (DATA, TRIM, RELOC)
+ *  4  byte  type (DATA, TRIM, RELOC, SEAL)
  *  5  byte  flags (reserved, 0)
  *  6  short reserved
  *  8  long  lineage id
@@ -34,12 +34,24 @@ final class RecordFormat {
     static final byte TRIM = 2;
     /** A block copied by the cleaner; its index update is the cleaner's transaction, so replay skips it. */
     static final byte RELOC = 3;
+    /**
+     * The last record of every full segment: recovery continues into the next segment only
+     * after a SEAL, so bytes past the end of a reused segment file are never mistaken for a
+     * torn tail, and a log that ends without one ends there.
+     */
+    static final byte SEAL = 4;
+    static final int SEAL_BYTES = HEADER_BYTES;
 
     private RecordFormat() {
     }
 
     static int headerAndTableBytes(byte type, int blockCount) {
-        return HEADER_BYTES + (type == TRIM ? 0 : blockCount * TABLE_ENTRY_BYTES);
+        return HEADER_BYTES + (hasTable(type) ? blockCount * TABLE_ENTRY_BYTES : 0);
+    }
+
+    /** DATA and RELOC records carry blocks; TRIM and SEAL are a header only. */
+    static boolean hasTable(byte type) {
+        return type == DATA || type == RELOC;
     }
 
     /**
@@ -50,7 +62,7 @@ final class RecordFormat {
                              long seq, int[] lens, int[] crcs, long segmentId) {
         int start = out.position();
         int payload = 0;
-        if (type != TRIM) {
+        if (hasTable(type)) {
             for (int i = 0; i < blockCount; i++) {
                 payload += lens[i];
             }
@@ -58,7 +70,7 @@ final class RecordFormat {
         out.putInt(MAGIC).put(type).put((byte) 0).putShort((short) 0)
                 .putLong(lineage).putLong(firstBlock).putInt(blockCount).putInt(payload).putLong(seq)
                 .putInt(0).putInt(0);
-        if (type != TRIM) {
+        if (hasTable(type)) {
             for (int i = 0; i < blockCount; i++) {
                 out.putInt(lens[i]).putInt(crcs[i]);
             }

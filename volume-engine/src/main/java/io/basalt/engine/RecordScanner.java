@@ -45,14 +45,14 @@ final class RecordScanner {
         byte type = h.get(4);
         int count = h.getInt(24);
         int payload = h.getInt(28);
-        if (type != RecordFormat.DATA && type != RecordFormat.TRIM && type != RecordFormat.RELOC) {
+        if (type != RecordFormat.DATA && type != RecordFormat.TRIM && type != RecordFormat.RELOC && type != RecordFormat.SEAL) {
             return null;
         }
-        if (count <= 0 || (type != RecordFormat.TRIM && count > RecordFormat.MAX_BLOCKS_PER_RECORD)) {
+        boolean table = RecordFormat.hasTable(type);
+        if (count <= 0 || (table && count > RecordFormat.MAX_BLOCKS_PER_RECORD)) {
             return null;
         }
-        if (payload < 0 || (type != RecordFormat.TRIM && payload > count * Blocks.BLOCK_SIZE)
-                || (type == RecordFormat.TRIM && payload != 0)) {
+        if (payload < 0 || (table && payload > count * Blocks.BLOCK_SIZE) || (!table && payload != 0)) {
             return null;
         }
         int headLen = RecordFormat.headerAndTableBytes(type, count);
@@ -71,7 +71,7 @@ final class RecordScanner {
         if (RecordFormat.headerCrc(full, 0, headLen, segmentId) != full.getInt(40)) {
             return null;
         }
-        int[] lens = new int[type == RecordFormat.TRIM ? 0 : count];
+        int[] lens = new int[table ? count : 0];
         int[] crcs = new int[lens.length];
         int sum = 0;
         for (int i = 0; i < lens.length; i++) {

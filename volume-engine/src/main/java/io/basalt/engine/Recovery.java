@@ -74,7 +74,12 @@ final class Recovery {
                 long start = id == from.segment() ? from.offset() : 0;
                 RecordScanner scanner = new RecordScanner(ch, id, start, ch.size(), true);
                 LogRecord r;
+                boolean sealed = false;
                 while ((r = scanner.next()) != null) {
+                    sealed = r.type() == RecordFormat.SEAL;
+                    if (sealed) {
+                        continue;
+                    }
                     seq.accumulateAndGet(r.seq(), Math::max);
                     if (r.type() != RecordFormat.RELOC) {
                         batch.add(PendingRecord.of(r));
@@ -88,14 +93,19 @@ final class Recovery {
                     // An empty later segment is a pre-allocated spare: appending resumes where the records end.
                     resume = new SegmentLog.Position(id, scanner.position());
                 }
-                boolean last = i == ids.size() - 1;
-                if (!zeroesToEnd(ch, scanner.position())) {
-                    LOG.warning("torn record in segment " + id + " at " + scanner.position()
-                            + "; discarding the unsynced tail" + (last ? "" : " and later segments"));
-                    zeroTail(ch, scanner.position());
-                    dropAfter(id, ids);
-                    break;
+                if (sealed) {
+                    continue; // a full segment: the log goes on in the next one
                 }
+                // The log ends here. Zero what follows, so that neither a torn record nor the
+                // complete records after it, nor a reused file's old bytes, can come back later.
+                boolean spare = i > 0 && scanner.position() == 0; // dropped below, not reused
+                if (!spare && !zeroesToEnd(ch, scanner.position())) {
+                    LOG.warning("log ends in segment " + id + " at " + scanner.position()
+                            + " before non-zero bytes (a torn append or a reused file); zeroing them");
+                    zeroTail(ch, scanner.position());
+                }
+                dropAfter(id, ids);
+                break;
             }
         }
         apply(batch, resume);

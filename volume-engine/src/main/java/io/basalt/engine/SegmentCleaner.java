@@ -83,8 +83,8 @@ class SegmentCleaner {
         beforeCommit(segmentId);
         commitMoves(segmentId, moves);
         afterCommit(segmentId);
-        seg.delete();
         log.segments.remove(segmentId);
+        log.recycle(seg);
         writerLock.lock();
         try (Txn<ByteBuffer> txn = index.writeTxn()) {
             index.deleteCatalog(txn, "g/" + segmentId);
@@ -124,7 +124,7 @@ class SegmentCleaner {
             if (stopping) {
                 throw new IOException("engine closing; segment " + seg.id + " stays for a later pass");
             }
-            if (r.type() == RecordFormat.TRIM) {
+            if (!RecordFormat.hasTable(r.type())) {
                 continue;
             }
             boolean[] live = liveBlocks(r, seg.id);

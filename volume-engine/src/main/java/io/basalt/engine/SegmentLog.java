@@ -93,6 +93,10 @@ final class SegmentLog implements Closeable {
         long id = nextSegmentId++;
         return CompletableFuture.supplyAsync(() -> {
             try {
+                Segment reused = cfg.preallocateSegments ? reuse(id) : null;
+                if (reused != null) {
+                    return reused;
+                }
                 return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments);
             } catch (IOException e) {
                 throw new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
@@ -139,7 +143,7 @@ final class SegmentLog implements Closeable {
             if (failure != null) {
                 throw new EngineException(EngineException.Kind.IO_ERROR, "log failed earlier: " + failure.getMessage(), failure);
             }
-            if (writePos + size > cfg.segmentBytes) {
+            if (writePos + size + RecordFormat.SEAL_BYTES > cfg.segmentBytes) {
                 roll(forCleaner);
             }
             ByteBuffer h = ByteBuffer.allocate(head);
@@ -209,11 +213,65 @@ final class SegmentLog implements Closeable {
             throw c instanceof EngineException ee ? ee
                     : new EngineException(EngineException.Kind.NO_SPACE, "cannot create a segment: " + c.getMessage(), c);
         }
+        seal();
         unsynced.add(current);
         segments.put(next.id, next);
         current = next;
         writePos = 0;
         spare = allocateAsync();
+    }
+
+    /** Writes the SEAL record that closes the current segment. Caller holds the lock. */
+    private void seal() {
+        ByteBuffer h = ByteBuffer.allocate(RecordFormat.SEAL_BYTES);
+        RecordFormat.encodeHeader(h, RecordFormat.SEAL, 0, 0, 1, 0, null, null, current.id);
+        h.flip();
+        try {
+            while (h.hasRemaining()) {
+                current.channel.write(h);
+            }
+        } catch (IOException e) {
+            resetAfterFailedWrite(writePos, e);
+        }
+        writePos += RecordFormat.SEAL_BYTES;
+        appended += RecordFormat.SEAL_BYTES;
+    }
+
+    /**
+     * Takes a cleaned segment's file back for reuse: up to {@link #MAX_FREE_FILES} files wait
+     * renamed as free files, and new segments take them instead of writing zeros. Their old
+     * records cannot validate under a new segment id (the id is in every header CRC).
+     */
+    void recycle(Segment s) throws IOException {
+        s.closeQuietly();
+        if (cfg.preallocateSegments && freeFiles() < MAX_FREE_FILES && Files.size(s.path) == cfg.segmentBytes) {
+            Files.move(s.path, dir.resolve(String.format("%016x.free", s.id)));
+        } else {
+            Files.deleteIfExists(s.path);
+        }
+    }
+
+    static final int MAX_FREE_FILES = 8;
+
+    private long freeFiles() throws IOException {
+        try (var st = Files.list(dir)) {
+            return st.filter(p -> p.getFileName().toString().endsWith(".free")).count();
+        }
+    }
+
+    /** A free file renamed to segment {@code id}, or null. */
+    private Segment reuse(long id) {
+        try (var st = Files.list(dir)) {
+            Path free = st.filter(p -> p.getFileName().toString().endsWith(".free")).findFirst().orElse(null);
+            if (free == null) {
+                return null;
+            }
+            Files.move(free, Segment.pathOf(dir, id));
+            return Segment.open(dir, id, cfg.segmentBytes);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot reuse a free segment file; writing a new one", e);
+            return null;
+        }
     }
 
     /** Takes everything pending for the checkpointer, with the log position just past it. */

@@ -53,7 +53,7 @@ class ModelBasedTest {
         rnd = new Random(seed);
         engine = open();
         try {
-            for (step = 0; step < 2500; step++) {
+            for (step = 0; step < 2000; step++) {
                 oneOp();
             }
             verifyAll();

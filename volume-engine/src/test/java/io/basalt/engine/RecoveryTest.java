@@ -198,6 +198,43 @@ class RecoveryTest {
         }
     }
 
+    @Test
+    void reusedSegmentFilesKeepNoStaleRecordsAcrossACrash() throws IOException {
+        byte[][] data = fillAndOverwrite();
+        BlockEngine e = BlockEngine.open(dir, cfg());
+        assertTrue(e.clean() > 0);
+        long free;
+        try (var st = Files.list(dir.resolve("segments"))) {
+            free = st.filter(p -> p.toString().endsWith(".free")).count();
+        }
+        assertTrue(free > 0, "cleaned segment files wait for reuse");
+        // Write enough to roll into reused files, then crash without a clean close.
+        for (int round = 0; round < 3; round++) {
+            for (int b = 1; b < 512; b += 2) {
+                data[b] = pattern(20_000 * (round + 1) + b, BS);
+                e.volume("v").write((long) b * BS, ByteBuffer.wrap(data[b]), true).join();
+            }
+        }
+        long freeAfter;
+        try (var st = Files.list(dir.resolve("segments"))) {
+            freeAfter = st.filter(p -> p.toString().endsWith(".free")).count();
+        }
+        assertTrue(freeAfter < free, "new segments took the free files: " + free + " -> " + freeAfter);
+        e.crash();
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            check(again, data);
+        } finally {
+            again.close();
+        }
+        BlockEngine third = BlockEngine.open(dir, cfg());
+        try {
+            check(third, data);
+        } finally {
+            third.close();
+        }
+    }
+
     /** Fills a volume over several segments, overwrites half so segments become mostly dead. */
     private byte[][] fillAndOverwrite() throws IOException {
         BlockEngine e = BlockEngine.open(dir, cfg());
