@@ -23,3 +23,14 @@ need_build_tools() {
     need javac openjdk-17-jdk-headless
     need mvn maven
 }
+
+# The real initiators the integration tests drive (libiscsi's tools, QEMU's iSCSI driver).
+need_initiators() {
+    need python3 python3
+    need iscsi-test-cu libiscsi-bin
+    need qemu-img qemu-utils
+    # qemu's iSCSI block driver is a module of its own package
+    if ! ls /usr/lib/x86_64-linux-gnu/qemu/block-iscsi.so >/dev/null 2>&1 && ! ls /usr/lib/*/qemu/block-iscsi.so >/dev/null 2>&1; then
+        need __qemu_block_iscsi__ qemu-block-extra
+    fi
+}

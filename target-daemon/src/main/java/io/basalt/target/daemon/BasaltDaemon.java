@@ -1,0 +1,67 @@
+package io.basalt.target.daemon;
+
+import io.basalt.admin.AdminBundle;
+import io.basalt.target.iscsi.IscsiServer;
+import io.basalt.target.iscsi.TargetRegistry;
+import io.basalt.target.login.LoginSettings;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage node: one process with the engine, the embedded or external ZooKeeper client,
+ * the admin API and the iSCSI portal, each a {@link Managed} started in dependency order and
+ * stopped in reverse (the portal drains before the engine closes).
+ *
+ * <pre>java -jar basalt.jar server basalt.yml</pre>
+ */
+public final class BasaltDaemon extends Application<DaemonConfiguration> {
+    private static final Logger LOG = LoggerFactory.getLogger(BasaltDaemon.class);
+    private final TargetRegistry registry = new TargetRegistry();
+    private AdminBundle<DaemonConfiguration> admin;
+
+    public static void main(String[] args) throws Exception {
+        new BasaltDaemon().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "basalt";
+    }
+
+    @Override
+    public void initialize(Bootstrap<DaemonConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        admin = new AdminBundle<>(DaemonConfiguration::getBasalt, (config, engine) -> new RegistryExportListener(registry, engine));
+        bootstrap.addBundle(admin);
+    }
+
+    @Override
+    public void run(DaemonConfiguration config, Environment env) {
+        IscsiSettings iscsi = config.getIscsi();
+        IscsiServer server = new IscsiServer(registry, LoginSettings.defaults(), iscsi.getIoThreads(), iscsi.getWorkerThreads());
+        env.lifecycle().manage(new Managed() {
+            @Override
+            public void start() throws Exception {
+                InetSocketAddress bound = server.start(new InetSocketAddress(iscsi.host(), iscsi.port()));
+                String portal = bound.getHostString() + ":" + bound.getPort();
+                registry.setPortals(List.of(portal + ",1"));
+                admin.nodes().update(admin.nodes().self().withIscsiPortals(List.of(portal)));
+                LOG.info("iSCSI portal listening on {}", portal);
+            }
+
+            @Override
+            public void stop() {
+                server.close();
+                LOG.info("iSCSI portal stopped; in-flight commands drained");
+            }
+        });
+    }
+}

@@ -1,0 +1,60 @@
+package io.basalt.target.daemon;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+
+/** The {@code iscsi:} section: where the portal listens and how many threads serve it. */
+public class IscsiSettings {
+    @NotEmpty
+    @Pattern(regexp = "[^:]+:\\d{1,5}", message = "must be HOST:PORT")
+    private String portal = "127.0.0.1:3260";
+
+    @Min(1)
+    @Max(64)
+    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    @Min(1)
+    @Max(256)
+    private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    @JsonProperty
+    public String getPortal() {
+        return portal;
+    }
+
+    @JsonProperty
+    public void setPortal(String portal) {
+        this.portal = portal;
+    }
+
+    @JsonProperty
+    public int getIoThreads() {
+        return ioThreads;
+    }
+
+    @JsonProperty
+    public void setIoThreads(int ioThreads) {
+        this.ioThreads = ioThreads;
+    }
+
+    @JsonProperty
+    public int getWorkerThreads() {
+        return workerThreads;
+    }
+
+    @JsonProperty
+    public void setWorkerThreads(int workerThreads) {
+        this.workerThreads = workerThreads;
+    }
+
+    String host() {
+        return portal.substring(0, portal.lastIndexOf(':'));
+    }
+
+    int port() {
+        return Integer.parseInt(portal.substring(portal.lastIndexOf(':') + 1));
+    }
+}

@@ -1,0 +1,755 @@
+package io.basalt.target.iscsi;
+
+import io.basalt.target.login.LoginNegotiator;
+import io.basalt.target.login.LoginRequest;
+import io.basalt.target.login.LoginSettings;
+import io.basalt.target.login.LoginStep;
+import io.basalt.target.login.OperationalParameters;
+import io.basalt.target.login.SessionType;
+import io.basalt.target.login.TextAccumulator;
+import io.basalt.target.login.TextFormatException;
+import io.basalt.target.login.TextParameters;
+import io.basalt.target.pdu.DataIn;
+import io.basalt.target.pdu.DataOutPdu;
+import io.basalt.target.pdu.InvalidPdu;
+import io.basalt.target.pdu.LoginRequestPdu;
+import io.basalt.target.pdu.LogoutRequestPdu;
+import io.basalt.target.pdu.LogoutResponse;
+import io.basalt.target.pdu.NopIn;
+import io.basalt.target.pdu.NopOutPdu;
+import io.basalt.target.pdu.Opcode;
+import io.basalt.target.pdu.Pdu;
+import io.basalt.target.pdu.PduDecoder;
+import io.basalt.target.pdu.PduEncoder;
+import io.basalt.target.pdu.R2T;
+import io.basalt.target.pdu.Reject;
+import io.basalt.target.pdu.RejectReason;
+import io.basalt.target.pdu.ScsiCommandPdu;
+import io.basalt.target.pdu.ScsiResponse;
+import io.basalt.target.pdu.TaskMgmtRequestPdu;
+import io.basalt.target.pdu.TaskMgmtResponse;
+import io.basalt.target.pdu.TextRequestPdu;
+import io.basalt.target.pdu.TextResponse;
+import io.basalt.target.scsi.Nexus;
+import io.basalt.target.scsi.ScsiResult;
+import io.basalt.target.scsi.ScsiTask;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One iSCSI connection, which is one session (MaxConnections=1): the login phase, then the
+ * full feature phase. Everything here runs on the connection's event loop; SCSI commands are
+ * executed on the worker executor and their results come back to the event loop.
+ */
+final class IscsiConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(IscsiConnection.class.getName());
+    /** Commands a session may have received and not completed (the CmdSN window). */
+    static final int WINDOW = 128;
+    private static final int NOP_INTERVAL_SECONDS = 15;
+    private static final int NOP_TIMEOUT_SECONDS = 30;
+
+    enum Phase { LOGIN, FULL_FEATURE, LOGGED_OUT }
+
+    private final TargetRegistry registry;
+    private final SessionRegistry sessions;
+    private final LoginSettings settings;
+    private final Executor workers;
+    private final LoginNegotiator negotiator;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.LOGIN;
+
+    private OperationalParameters params;
+    private TargetRegistry.Target target;
+    private Nexus nexus;
+    private SessionRegistry.Key sessionKey;
+    private int tsih;
+    private int statSN;
+    private CommandWindow<Pdu> window;
+    private final Map<Integer, Task> tasks = new HashMap<>();
+    private int nextTtt = 1;
+    private final TextAccumulator textIn = new TextAccumulator(64 * 1024);
+    private byte[] textOutPending;
+    private int textOutOffset;
+    private int textTtt;
+    private ScheduledFuture<?> nopTimer;
+    private long lastHeard = System.nanoTime();
+    private int pingTtt;
+
+    IscsiConnection(TargetRegistry registry, SessionRegistry sessions, LoginSettings settings, Executor workers) {
+        this.registry = registry;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.workers = workers;
+        this.negotiator = new LoginNegotiator(registry, settings);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastHeard = System.nanoTime();
+        if (msg instanceof InvalidPdu invalid) {
+            onInvalid(invalid);
+            return;
+        }
+        Pdu pdu = (Pdu) msg;
+        try {
+            switch (phase) {
+                case LOGIN -> onLoginPhase(pdu);
+                case FULL_FEATURE -> onFullFeature(pdu);
+                default -> {
+                    // after logout nothing more is accepted
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing connection after an internal error handling " + pdu.opcode(), e);
+            ctx.close();
+        } finally {
+            ReferenceCountUtil.release(pdu);
+        }
+    }
+
+    private void onInvalid(InvalidPdu invalid) {
+        LOG.info("invalid PDU from " + ctx.channel().remoteAddress() + ": " + invalid);
+        if (phase == Phase.LOGIN || invalid.closeConnection()) {
+            ctx.close();
+            return;
+        }
+        Reject.of(invalid).ifPresentOrElse(this::sendCounted, ctx::close);
+    }
+
+    // ------------------------------------------------------------------ login phase
+
+    private void onLoginPhase(Pdu pdu) {
+        if (pdu.opcode() != Opcode.LOGIN_REQUEST) {
+            // RFC 7143 §6.1: only Login Requests until the login completes.
+            LOG.info("closing: " + pdu.opcode() + " during login");
+            ctx.close();
+            return;
+        }
+        LoginRequestPdu req = LoginRequestPdu.of(pdu);
+        if (window == null) {
+            statSN = req.expStatSN();
+            window = new CommandWindow<>(WINDOW, req.cmdSN());
+        }
+        LoginRequest request = LoginRequest.from(req);
+        LoginStep step = negotiator.handle(request);
+        int newTsih = 0;
+        if (step.complete()) {
+            newTsih = request.tsih() != 0 ? request.tsih() : sessions.newTsih();
+        }
+        Pdu response = step.responseTo(request).tsih(newTsih)
+                .sequence(statSN++, window.expCmdSN(), window.maxCmdSN()).build();
+        if (step.failed()) {
+            LOG.info("login refused (" + step.status() + "): " + step.reason());
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.writeAndFlush(response);
+        if (step.complete()) {
+            startFullFeature(step.parameters(), newTsih);
+        }
+    }
+
+    private void startFullFeature(OperationalParameters p, int newTsih) {
+        this.params = p;
+        this.tsih = newTsih;
+        PduDecoder decoder = ctx.pipeline().get(PduDecoder.class);
+        PduEncoder encoder = ctx.pipeline().get(PduEncoder.class);
+        // Digests start with the first PDU after the final Login Response (RFC 7143 §13.1).
+        decoder.setMaxDataSegmentLength(p.targetMaxRecvDataSegmentLength());
+        decoder.enableDigests(p.digests());
+        encoder.enableDigests(p.digests());
+        phase = Phase.FULL_FEATURE;
+        if (p.sessionType() == SessionType.NORMAL) {
+            target = registry.get(p.targetName()).orElse(null);
+            if (target == null) {
+                ctx.close();
+                return;
+            }
+            nexus = new Nexus(p.initiatorName(), String.format("%012x", p.isid()), p.targetName(), settings.portalGroupTag());
+            sessionKey = new SessionRegistry.Key(p.initiatorName(), p.isid(), p.targetName());
+            IscsiConnection old = sessions.register(sessionKey, this);
+            if (old != null && old != this) {
+                LOG.info("session reinstatement for " + nexus.initiatorPort() + ": closing the old session");
+                old.ctx.channel().eventLoop().execute(old::closeForReinstatement);
+            }
+        }
+        nopTimer = ctx.executor().scheduleAtFixedRate(this::keepAlive, NOP_INTERVAL_SECONDS, NOP_INTERVAL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void closeForReinstatement() {
+        sessionKey = null; // the new session owns the key now
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ full feature phase
+
+    private void onFullFeature(Pdu pdu) {
+        Opcode op = pdu.opcode();
+        if (op == Opcode.SCSI_DATA_OUT) {
+            onDataOut(DataOutPdu.of(pdu));
+            return;
+        }
+        if (op == Opcode.SNACK) {
+            reject(pdu, RejectReason.SNACK_REJECT); // ErrorRecoveryLevel 0
+            return;
+        }
+        if (op == Opcode.LOGIN_REQUEST) {
+            reject(pdu, RejectReason.PROTOCOL_ERROR);
+            return;
+        }
+        if (params.sessionType() == SessionType.DISCOVERY && op != Opcode.TEXT_REQUEST
+                && op != Opcode.LOGOUT_REQUEST && op != Opcode.NOP_OUT) {
+            // RFC 7143 §4.3: a discovery session carries only Text, Logout and NOP.
+            reject(pdu, RejectReason.PROTOCOL_ERROR);
+            return;
+        }
+        int cmdSN = pdu.bhs().length >= 28 ? be32(pdu.bhs(), 24) : 0;
+        if (pdu.immediate()) {
+            window.immediateStarted();
+            dispatch(pdu.retain());
+            return;
+        }
+        CommandWindow.Verdict[] verdict = new CommandWindow.Verdict[1];
+        List<Pdu> ready = window.offer(cmdSN, pdu, verdict);
+        if (verdict[0] == CommandWindow.Verdict.HELD) {
+            pdu.retain();
+            return;
+        }
+        if (verdict[0] == CommandWindow.Verdict.DROPPED) {
+            LOG.fine("dropping CmdSN " + cmdSN + " outside [" + window.expCmdSN() + ", " + window.maxCmdSN() + "]");
+            return;
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            Pdu p = ready.get(i);
+            dispatch(i == 0 ? p.retain() : p); // held PDUs were retained when held
+        }
+    }
+
+    /** Takes over one reference to {@code pdu}. */
+    private void dispatch(Pdu pdu) {
+        try {
+            switch (pdu.opcode()) {
+                case SCSI_COMMAND -> onScsiCommand(ScsiCommandPdu.of(pdu));
+                case NOP_OUT -> onNopOut(NopOutPdu.of(pdu));
+                case TEXT_REQUEST -> onText(TextRequestPdu.of(pdu));
+                case TASK_MGMT_REQUEST -> onTaskMgmt(TaskMgmtRequestPdu.of(pdu));
+                case LOGOUT_REQUEST -> onLogout(LogoutRequestPdu.of(pdu));
+                default -> {
+                    reject(pdu, RejectReason.COMMAND_NOT_SUPPORTED);
+                    window.completed();
+                }
+            }
+        } finally {
+            pdu.release();
+        }
+    }
+
+    // ------------------------------------------------------------------ SCSI commands
+
+    private void onScsiCommand(ScsiCommandPdu cmd) {
+        if (tasks.containsKey(cmd.itt())) {
+            reject(cmd.pdu(), RejectReason.TASK_IN_PROGRESS);
+            window.completed();
+            return;
+        }
+        long lun = decodeLun(cmd.lun());
+        long needed = target.port().dataOutLength(lun, cmd.cdb());
+        long transfer = cmd.write() ? Math.min(cmd.expectedDataTransferLength(), needed) : 0;
+        Task task = new Task(cmd, lun, transfer, nextTtt);
+        nextTtt += 0x10000;
+        if (nextTtt == 0 || nextTtt == Pdu.NO_TAG) {
+            nextTtt = 1;
+        }
+        tasks.put(task.itt, task);
+        ByteBuf immediate = cmd.immediateData();
+        int immediateLen = immediate == null ? 0 : immediate.readableBytes();
+        if (immediateLen > 0) {
+            acceptData(task, immediate);
+        }
+        // RFC 7143 §4.2.5.2: unsolicited Data-Out follows only with InitialR2T=No and F=0 on the
+        // command, up to FirstBurstLength (immediate data included) or the expected length.
+        task.unsolicitedEnd = params.initialR2T() || cmd.finalFlag() ? immediateLen
+                : Math.min(params.firstBurstLength(), task.expectedLength);
+        task.solicited = Math.max(task.unsolicitedEnd, task.nextOffset);
+        continueTask(task);
+    }
+
+    /** Takes the in-order bytes of {@code data} that the command needs; counts all of them. */
+    private void acceptData(Task task, ByteBuf data) {
+        int len = data.readableBytes();
+        long take = Math.max(0, Math.min(len, task.transferLength - task.nextOffset));
+        if (take > 0) {
+            task.append(ctx.alloc(), data.retainedSlice(data.readerIndex(), (int) take));
+        }
+        task.nextOffset += len;
+    }
+
+    /** Solicits more Data-Out, or executes once it has all. */
+    private void continueTask(Task task) {
+        if (!task.write || (task.allDataReceived() && task.nextOffset >= task.unsolicitedEnd)) {
+            execute(task);
+            return;
+        }
+        while (task.solicited < task.transferLength && task.outstandingR2T < params.maxOutstandingR2T()) {
+            int len = (int) Math.min(params.maxBurstLength(), task.transferLength - task.solicited);
+            Pdu r2t = R2T.builder().lun(encodeLun(task.lun)).itt(task.itt).targetTransferTag(task.tttBase + task.r2tSN)
+                    .r2tSN(task.r2tSN).bufferOffset((int) task.solicited).desiredDataTransferLength(len)
+                    .sequence(statSN, window.expCmdSN(), window.maxCmdSN()).build();
+            task.r2tSN++;
+            task.outstandingR2T++;
+            task.solicited += len;
+            ctx.writeAndFlush(r2t);
+        }
+    }
+
+    private void onDataOut(DataOutPdu d) {
+        Task task = tasks.get(d.itt());
+        if (task == null || task.state != Task.State.COLLECTING || !task.write) {
+            reject(d.pdu(), RejectReason.PROTOCOL_ERROR);
+            return;
+        }
+        int ttt = d.targetTransferTag();
+        boolean unsolicited = ttt == Pdu.NO_TAG;
+        boolean badTag = unsolicited ? d.bufferOffset() >= task.unsolicitedEnd
+                : (ttt - task.tttBase < 0 || ttt - task.tttBase >= task.r2tSN);
+        if (badTag) {
+            reject(d.pdu(), RejectReason.INVALID_PDU_FIELD);
+            return;
+        }
+        if (ttt != task.sequenceTtt) {
+            task.sequenceTtt = ttt;
+            task.expectedDataSN = 0; // DataSN restarts with every R2T's sequence (RFC 7143 §11.7.5)
+        }
+        if (d.bufferOffset() != task.nextOffset || d.dataSN() != task.expectedDataSN) {
+            // DataPDUInOrder=Yes and DataSequenceInOrder=Yes (RFC 7143 §13.19, §13.20); at
+            // ErrorRecoveryLevel 0 a lost or misordered Data-Out ends the command (§7.1.4).
+            reject(d.pdu(), RejectReason.PROTOCOL_ERROR);
+            failTask(task, SENSE_DATA_PHASE_ERROR);
+            return;
+        }
+        task.expectedDataSN++;
+        acceptData(task, d.data());
+        if (d.finalFlag() && !unsolicited) {
+            task.outstandingR2T--;
+        }
+        if (!task.aborted) {
+            continueTask(task);
+        }
+    }
+
+    /** ABORTED COMMAND, DATA PHASE ERROR (SPC-5 Table 49: 4Bh/00h), fixed format sense. */
+    private static final byte[] SENSE_DATA_PHASE_ERROR = {
+        0x70, 0, 0x0b, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x4b, 0x00, 0, 0, 0, 0};
+
+    /** Ends a command that is still collecting data with CHECK CONDITION. */
+    private void failTask(Task task, byte[] sense) {
+        task.releaseData();
+        task.state = Task.State.DONE;
+        tasks.remove(task.itt, task);
+        window.completed();
+        sendResponse(task, ScsiResponse.builder().response(ScsiResponse.COMMAND_COMPLETED)
+                .status(ScsiResult.CHECK_CONDITION).senseData(sense), 0);
+        runDone(task);
+    }
+
+    private void execute(Task task) {
+        task.state = Task.State.EXECUTING;
+        ScsiTask st = new ScsiTask(nexus, task.lun, task.cdb, task.expectedLength, task.takeData());
+        workers.execute(() -> {
+            try {
+                target.port().execute(st).whenComplete((result, err) ->
+                        ctx.executor().execute(() -> finish(task, result, err)));
+            } catch (RuntimeException e) {
+                ctx.executor().execute(() -> finish(task, null, e));
+            }
+        });
+    }
+
+    private void finish(Task task, ScsiResult result, Throwable err) {
+        task.state = Task.State.DONE;
+        tasks.remove(task.itt, task);
+        window.completed();
+        if (!ctx.channel().isActive() || task.aborted) {
+            if (result != null && result.dataIn() != null) {
+                result.dataIn().release();
+            }
+            runDone(task);
+            return;
+        }
+        if (err != null) {
+            LOG.log(Level.WARNING, "SCSI command 0x" + Integer.toHexString(task.cdb[0] & 0xff) + " failed", err);
+            sendResponse(task, ScsiResponse.builder().response(ScsiResponse.TARGET_FAILURE).status(0), 0);
+            runDone(task);
+            return;
+        }
+        int dataSN = 0;
+        ByteBuf in = result.dataIn();
+        long produced = in == null ? 0 : in.readableBytes();
+        if (in != null && task.read && task.expectedLength > 0) {
+            dataSN = sendDataIn(task, result, in);
+            if (dataSN < 0) {
+                runDone(task);
+                return;
+            }
+        } else if (in != null) {
+            in.release();
+        }
+        ScsiResponse.Builder b = ScsiResponse.builder().response(ScsiResponse.COMMAND_COMPLETED).status(result.status());
+        if (result.sense() != null) {
+            b.senseData(result.sense());
+        }
+        if (task.write) {
+            residual(b, task.expectedLength, task.transferLength, target.port().dataOutLength(task.lun, task.cdb));
+        } else {
+            residual(b, task.expectedLength, task.read ? produced : 0, task.read ? produced : 0);
+        }
+        b.expDataSN(dataSN);
+        sendResponse(task, b, dataSN);
+        runDone(task);
+    }
+
+    private static void residual(ScsiResponse.Builder b, long expected, long transferred, long wanted) {
+        if (wanted > expected) {
+            b.overflow((int) Math.min(Integer.MAX_VALUE, wanted - expected));
+        } else if (transferred < expected) {
+            b.underflow((int) (expected - transferred));
+        }
+    }
+
+    /**
+     * Sends Data-In PDUs of at most the initiator's MaxRecvDataSegmentLength. With GOOD status
+     * and no sense the status rides on the last Data-In (phase collapse, RFC 7143 §11.7.4) and
+     * -1 is returned; otherwise the number of Data-In PDUs sent.
+     */
+    private int sendDataIn(Task task, ScsiResult result, ByteBuf in) {
+        int total = in.readableBytes();
+        int send = (int) Math.min(total, task.expectedLength);
+        boolean collapse = result.status() == ScsiResult.GOOD && result.sense() == null;
+        int max = params.initiatorMaxRecvDataSegmentLength();
+        int dataSN = 0;
+        int offset = 0;
+        if (send == 0) {
+            in.release();
+            return 0;
+        }
+        while (offset < send) {
+            int len = Math.min(max, send - offset);
+            boolean last = offset + len == send;
+            DataIn.Builder b = DataIn.builder().itt(task.itt).lun(encodeLun(task.lun)).targetTransferTag(Pdu.NO_TAG)
+                    .dataSN(dataSN++).bufferOffset(offset).data(in.retainedSlice(in.readerIndex() + offset, len))
+                    .finalFlag(last);
+            if (last && collapse) {
+                b.status(result.status());
+                if (total > task.expectedLength) {
+                    b.overflow((int) (total - task.expectedLength));
+                } else if (total < task.expectedLength) {
+                    b.underflow((int) (task.expectedLength - total));
+                }
+                b.sequence(statSN++, window.expCmdSN(), window.maxCmdSN());
+            } else {
+                b.sequence(statSN, window.expCmdSN(), window.maxCmdSN());
+            }
+            ctx.write(b.build());
+            offset += len;
+        }
+        in.release();
+        if (collapse) {
+            ctx.flush();
+            return -1;
+        }
+        return dataSN;
+    }
+
+    private void sendResponse(Task task, ScsiResponse.Builder b, int dataSN) {
+        b.itt(task.itt).sequence(statSN++, window.expCmdSN(), window.maxCmdSN());
+        ctx.writeAndFlush(b.build());
+    }
+
+    private void runDone(Task task) {
+        Runnable r = task.onDone;
+        task.onDone = null;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    // ------------------------------------------------------------------ other requests
+
+    private void onNopOut(NopOutPdu nop) {
+        try {
+            if (nop.itt() == Pdu.NO_TAG) {
+                return; // an answer to our ping
+            }
+            ByteBuf ping = nop.pingData();
+            Pdu in = NopIn.builder().itt(nop.itt()).targetTransferTag(Pdu.NO_TAG).lun(nop.lun())
+                    .pingData(ping == null ? Unpooled.EMPTY_BUFFER : ping.retainedSlice())
+                    .sequence(statSN++, window.expCmdSN(), window.maxCmdSN()).build();
+            ctx.writeAndFlush(in);
+        } finally {
+            window.completed();
+        }
+    }
+
+    private void keepAlive() {
+        long idle = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - lastHeard);
+        if (idle >= NOP_TIMEOUT_SECONDS + NOP_INTERVAL_SECONDS) {
+            LOG.info("closing " + ctx.channel().remoteAddress() + ": no answer to NOP-In for " + idle + " s");
+            ctx.close();
+        } else if (idle >= NOP_INTERVAL_SECONDS) {
+            pingTtt = (pingTtt + 1) & 0x7fffffff;
+            ctx.writeAndFlush(NopIn.builder().itt(Pdu.NO_TAG).targetTransferTag(pingTtt).lun(0)
+                    .pingData(Unpooled.EMPTY_BUFFER).sequence(statSN, window.expCmdSN(), window.maxCmdSN()).build());
+        }
+    }
+
+    private void onText(TextRequestPdu req) {
+        try {
+            if (req.targetTransferTag() != Pdu.NO_TAG && textOutPending != null && req.targetTransferTag() == textTtt) {
+                sendTextChunk(req);
+                return;
+            }
+            TextAccumulator.Status s = textIn.append(req.text(), req.continues());
+            if (s == TextAccumulator.Status.INCOMPLETE) {
+                textTtt = nextTextTtt();
+                ctx.writeAndFlush(TextResponse.builder().itt(req.itt()).targetTransferTag(textTtt).finalFlag(false)
+                        .text(new byte[0]).sequence(statSN++, window.expCmdSN(), window.maxCmdSN()).build());
+                return;
+            }
+            if (s == TextAccumulator.Status.TOO_LONG) {
+                textIn.reset();
+                reject(req.pdu(), RejectReason.PROTOCOL_ERROR);
+                return;
+            }
+            TextParameters keys;
+            try {
+                keys = TextParameters.decode(textIn.take());
+            } catch (TextFormatException e) {
+                reject(req.pdu(), RejectReason.PROTOCOL_ERROR);
+                return;
+            }
+            textOutPending = answerText(keys);
+            textOutOffset = 0;
+            sendTextChunk(req);
+        } finally {
+            window.completed();
+        }
+    }
+
+    private byte[] answerText(TextParameters keys) {
+        TextParameters.Builder out = TextParameters.builder();
+        for (TextParameters.KeyValue kv : keys.entries()) {
+            if (kv.key().equals("SendTargets")) {
+                String v = kv.value();
+                String only = v.equals("All") ? null : (v.isEmpty() ? params.targetName() : v);
+                if (params.sessionType() == SessionType.NORMAL && v.equals("All")) {
+                    only = params.targetName(); // RFC 7143 §13.? : All only in discovery sessions
+                }
+                for (String[] pair : registry.sendTargets(params.initiatorName(), only)) {
+                    out.add(pair[0], pair[1]);
+                }
+            } else {
+                out.add(kv.key(), "NotUnderstood");
+            }
+        }
+        return out.build().encode();
+    }
+
+    private void sendTextChunk(TextRequestPdu req) {
+        int max = params.initiatorMaxRecvDataSegmentLength();
+        int len = Math.min(max, textOutPending.length - textOutOffset);
+        byte[] chunk = new byte[len];
+        System.arraycopy(textOutPending, textOutOffset, chunk, 0, len);
+        textOutOffset += len;
+        boolean last = textOutOffset >= textOutPending.length;
+        int ttt = Pdu.NO_TAG;
+        if (!last) {
+            textTtt = nextTextTtt();
+            ttt = textTtt;
+        } else {
+            textOutPending = null;
+        }
+        ctx.writeAndFlush(TextResponse.builder().itt(req.itt()).targetTransferTag(ttt).finalFlag(last).continues(!last)
+                .text(chunk).sequence(statSN++, window.expCmdSN(), window.maxCmdSN()).build());
+    }
+
+    private int nextTextTtt() {
+        int t = nextTtt++;
+        return t == Pdu.NO_TAG ? nextTtt++ : t;
+    }
+
+    private void onLogout(LogoutRequestPdu req) {
+        int response = req.reasonCode() == LogoutRequestPdu.REMOVE_CONNECTION_FOR_RECOVERY
+                ? LogoutResponse.RECOVERY_NOT_SUPPORTED : LogoutResponse.CLOSED;
+        Pdu out = LogoutResponse.builder().itt(req.itt()).response(response).time2Wait(0).time2Retain(0)
+                .sequence(statSN++, window.expCmdSN(), window.maxCmdSN()).build();
+        window.completed();
+        if (response != LogoutResponse.CLOSED) {
+            ctx.writeAndFlush(out);
+            return;
+        }
+        phase = Phase.LOGGED_OUT;
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void onTaskMgmt(TaskMgmtRequestPdu req) {
+        int function = req.function();
+        long lun = decodeLun(req.lun());
+        List<Task> affected = new ArrayList<>();
+        int response = TaskMgmtResponse.FUNCTION_COMPLETE;
+        switch (function) {
+            case 1 -> { // ABORT TASK
+                Task t = tasks.get(req.referencedTaskTag());
+                if (t != null && t.lun == lun) {
+                    affected.add(t);
+                } else if (t == null && req.refCmdSN() - window.expCmdSN() >= 0) {
+                    response = TaskMgmtResponse.TASK_DOES_NOT_EXIST;
+                }
+            }
+            case 2, 3 -> { // ABORT TASK SET, CLEAR TASK SET
+                if (!target.port().lunExists(lun)) {
+                    response = TaskMgmtResponse.LUN_DOES_NOT_EXIST;
+                } else {
+                    tasks.values().stream().filter(t -> t.lun == lun).forEach(affected::add);
+                }
+            }
+            case 5 -> { // LOGICAL UNIT RESET
+                if (!target.port().lunExists(lun)) {
+                    response = TaskMgmtResponse.LUN_DOES_NOT_EXIST;
+                } else {
+                    tasks.values().stream().filter(t -> t.lun == lun).forEach(affected::add);
+                    target.port().resetLun(lun, nexus);
+                }
+            }
+            case 6, 7 -> { // TARGET WARM RESET, TARGET COLD RESET
+                affected.addAll(tasks.values());
+                target.port().resetTarget(nexus);
+            }
+            case 4 -> response = TaskMgmtResponse.FUNCTION_NOT_SUPPORTED; // CLEAR ACA: no ACA
+            case 8 -> response = TaskMgmtResponse.REASSIGNMENT_NOT_SUPPORTED; // ERL 0
+            default -> response = TaskMgmtResponse.FUNCTION_REJECTED;
+        }
+        int itt = req.itt();
+        boolean cold = function == 7;
+        int finalResponse = response;
+        Runnable answer = () -> {
+            window.completed();
+            ChannelFutureListener after = cold ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE;
+            ctx.writeAndFlush(TaskMgmtResponse.builder().itt(itt).response(finalResponse)
+                    .sequence(statSN++, window.expCmdSN(), window.maxCmdSN()).build()).addListener(after);
+        };
+        abortAll(affected, answer);
+    }
+
+    /** Aborts tasks; {@code then} runs when every executing one has ended (SAM-5 §7.x). */
+    private void abortAll(List<Task> affected, Runnable then) {
+        int[] waiting = {0};
+        for (Task t : affected) {
+            t.aborted = true;
+            if (t.state == Task.State.COLLECTING) {
+                t.releaseData();
+                tasks.remove(t.itt, t);
+                window.completed();
+            } else if (t.state == Task.State.EXECUTING) {
+                waiting[0]++;
+                Runnable prev = t.onDone;
+                t.onDone = () -> {
+                    if (prev != null) {
+                        prev.run();
+                    }
+                    if (--waiting[0] == 0) {
+                        then.run();
+                    }
+                };
+            }
+        }
+        if (waiting[0] == 0) {
+            then.run();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void reject(Pdu pdu, RejectReason reason) {
+        sendCounted(Reject.builder().reason(reason).rejectedHeader(pdu.bhs()).build());
+    }
+
+    private void sendCounted(Pdu pdu) {
+        int exp = window == null ? 0 : window.expCmdSN();
+        int max = window == null ? 0 : window.maxCmdSN();
+        ctx.writeAndFlush(pdu.withSequence(statSN++, exp, max));
+        pdu.release();
+    }
+
+    /** LUN field (SAM-5 §4.7): flat space (01b) or peripheral device (00b) addressing. */
+    static long decodeLun(long field) {
+        int method = (int) (field >>> 62);
+        long first = (field >>> 48) & 0xffff;
+        return method == 1 ? first & 0x3fff : (first >>> 8 == 0 ? first & 0xff : first & 0x3fff);
+    }
+
+    static long encodeLun(long lun) {
+        return lun < 256 ? lun << 48 : ((0x4000L | lun) << 48);
+    }
+
+    private static int be32(byte[] b, int off) {
+        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (nopTimer != null) {
+            nopTimer.cancel(false);
+        }
+        for (Pdu held : window == null ? List.<Pdu>of() : window.drainHeld()) {
+            held.release();
+        }
+        for (Task t : List.copyOf(tasks.values())) {
+            t.aborted = true;
+            if (t.state == Task.State.COLLECTING) {
+                t.releaseData();
+                tasks.remove(t.itt);
+            }
+        }
+        if (sessionKey != null) {
+            sessions.unregister(sessionKey, this);
+        }
+        if (nexus != null && target != null) {
+            target.port().nexusGone(nexus);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "connection error, closing", cause);
+        ctx.close();
+    }
+
+    String describe() {
+        return params == null ? "login" : params.initiatorName() + " -> " + params.targetName();
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

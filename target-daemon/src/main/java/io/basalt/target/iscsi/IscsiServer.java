@@ -1,0 +1,97 @@
+package io.basalt.target.iscsi;
+
+import io.basalt.target.login.LoginSettings;
+import io.basalt.target.pdu.PduDecoder;
+import io.basalt.target.pdu.PduEncoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.Closeable;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The iSCSI portal: a Netty server whose pipeline is decoder, encoder and one
+ * {@link IscsiConnection} per connection. SCSI commands run on a bounded worker pool, never on
+ * the event loops.
+ */
+public final class IscsiServer implements Closeable {
+    private final TargetRegistry registry;
+    private final LoginSettings settings;
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final ExecutorService workers;
+    private Channel listener;
+
+    public IscsiServer(TargetRegistry registry, LoginSettings settings, int ioThreads, int workerThreads) {
+        this.registry = registry;
+        this.settings = settings;
+        boolean epoll = Epoll.isAvailable();
+        this.boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.io = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "basalt-scsi-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Binds the portal; returns the bound address (port 0 picks a free port). */
+    public InetSocketAddress start(InetSocketAddress address) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, io)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        // Responses completed together leave in one write system call.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true), PduDecoder.forTarget(), new PduEncoder(),
+                                new IscsiConnection(registry, sessions, settings, workers));
+                    }
+                });
+        listener = b.bind(address).sync().channel();
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdown();
+        try {
+            // Commands already handed to the engine finish before the engine is closed.
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.basalt.target.iscsi;
+
+import io.basalt.target.scsi.Nexus;
+import io.basalt.target.scsi.ScsiResult;
+import io.basalt.target.scsi.ScsiTask;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the iSCSI transport needs from one target's SCSI side: its LUNs and command execution.
+ * The transport never interprets a CDB beyond asking how much Data-Out it needs.
+ */
+public interface ScsiPort {
+    /**
+     * Executes a command (also REPORT LUNS and commands to missing LUNs). Called on a worker
+     * thread; may block. The returned future completes on any thread.
+     */
+    CompletableFuture<ScsiResult> execute(ScsiTask task);
+
+    /** Bytes of Data-Out the command consumes (0 for commands that transfer none). */
+    long dataOutLength(long lun, byte[] cdb);
+
+    boolean lunExists(long lun);
+
+    /** LUN RESET from {@code nexus}: clears reservations, unit attention to other nexuses. */
+    void resetLun(long lun, Nexus nexus);
+
+    /** TARGET WARM/COLD RESET from {@code nexus}. */
+    void resetTarget(Nexus nexus);
+
+    /** A session ended: forget its unit attentions (reservations persist per SPC). */
+    default void nexusGone(Nexus nexus) {
+    }
+}

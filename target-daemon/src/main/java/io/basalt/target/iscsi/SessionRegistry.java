@@ -1,0 +1,45 @@
+package io.basalt.target.iscsi;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Live sessions of a portal, for TSIH allocation and session reinstatement (RFC 7143 §6.3.5):
+ * a new leading login with the same initiator name, ISID and target replaces the old session,
+ * whose connection is closed and whose tasks end.
+ */
+final class SessionRegistry {
+    record Key(String initiator, long isid, String target) {
+    }
+
+    private final Map<Key, IscsiConnection> byKey = new ConcurrentHashMap<>();
+    private final AtomicInteger nextTsih = new AtomicInteger(1);
+
+    /** Registers {@code conn} as the session for {@code key}, returning the one it replaces. */
+    IscsiConnection register(Key key, IscsiConnection conn) {
+        return byKey.put(key, conn);
+    }
+
+    void unregister(Key key, IscsiConnection conn) {
+        byKey.remove(key, conn);
+    }
+
+    IscsiConnection find(Key key) {
+        return byKey.get(key);
+    }
+
+    /** A new non-zero 16-bit TSIH. */
+    int newTsih() {
+        while (true) {
+            int t = nextTsih.getAndIncrement() & 0xffff;
+            if (t != 0) {
+                return t;
+            }
+        }
+    }
+
+    int size() {
+        return byKey.size();
+    }
+}

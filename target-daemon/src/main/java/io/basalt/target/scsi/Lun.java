@@ -1,0 +1,133 @@
+package io.basalt.target.scsi;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One logical unit: a {@link BlockDevice} and the SCSI state around it — unit attentions per
+ * I_T nexus, the SPC-2 reservation, persistent reservations (stored with the device under
+ * {@value #PR_ATTRIBUTE}, reloaded here, so they survive restarts and follow the volume), the
+ * current mode parameters, and the lock that makes COMPARE AND WRITE atomic.
+ *
+ * <p>Thread-safe. Hooks for the target layer: {@link #capacityChanged()},
+ * {@link #reportedLunsChanged()}, {@link #reset(Nexus)} and {@link #nexusLost(Nexus)}.
+ */
+public final class Lun {
+    /** Device attribute holding the persistent reservation state. */
+    public static final String PR_ATTRIBUTE = "scsi.pr";
+
+    private final BlockDevice device;
+    private final UnitAttentions unitAttentions = new UnitAttentions();
+    /**
+     * Writes take the read side while they call into the device (a write is visible when the
+     * call returns); COMPARE AND WRITE takes the write side for its read-compare-write.
+     */
+    private final ReentrantReadWriteLock writeOrder = new ReentrantReadWriteLock();
+    private final AtomicReference<Nexus> spc2Holder = new AtomicReference<>();
+    private final Object prMutex = new Object();
+    private volatile PrState pr;
+    private volatile ModeParameters mode = ModeParameters.DEFAULTS;
+
+    /** Loads the persistent reservation state stored with the device. */
+    public Lun(BlockDevice device) {
+        this.device = device;
+        this.pr = PrState.decode(device.attribute(PR_ATTRIBUTE));
+    }
+
+    public BlockDevice device() {
+        return device;
+    }
+
+    public int blockSize() {
+        return device.logicalBlockSize();
+    }
+
+    /** Capacity in logical blocks (read each time: a resize changes it). */
+    public long blockCount() {
+        return device.sizeBytes() / device.logicalBlockSize();
+    }
+
+    /** After a resize: CAPACITY DATA HAS CHANGED for every nexus (SBC-4 §4.6). */
+    public void capacityChanged() {
+        unitAttentions.raiseAllExcept(null, Asc.CAPACITY_DATA_HAS_CHANGED);
+    }
+
+    /** The target's LUN inventory changed: REPORTED LUNS DATA HAS CHANGED (SPC-5 §6.33). */
+    public void reportedLunsChanged() {
+        unitAttentions.raiseAllExcept(null, Asc.REPORTED_LUNS_DATA_HAS_CHANGED);
+    }
+
+    /**
+     * LOGICAL UNIT RESET or TARGET WARM RESET received through {@code issuer} (SAM-5 §6.3.3):
+     * releases the SPC-2 reservation (persistent reservations stay), restores default mode
+     * parameters and raises BUS DEVICE RESET FUNCTION OCCURRED for every I_T nexus — the
+     * issuer's included: other paths of the issuing host learn of the reset that way, and
+     * multipath initiators (libiscsi's MultipathIO.Reset) check for it on both paths.
+     */
+    public void reset(Nexus issuer) {
+        spc2Holder.set(null);
+        mode = ModeParameters.DEFAULTS;
+        unitAttentions.raiseAllExcept(null, Asc.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+    }
+
+    /**
+     * The I_T nexus ended (logout, connection loss): its SPC-2 reservation is released (SPC-2
+     * §5.5.1) and its unit attention state forgotten; persistent reservations are kept.
+     */
+    public void nexusLost(Nexus nexus) {
+        spc2Holder.compareAndSet(nexus, null);
+        unitAttentions.forget(nexus);
+    }
+
+    UnitAttentions unitAttentions() {
+        return unitAttentions;
+    }
+
+    /** Held while calling {@link BlockDevice#write} or {@link BlockDevice#unmap}. */
+    Lock sharedWrites() {
+        return writeOrder.readLock();
+    }
+
+    /** Held for a COMPARE AND WRITE: no other write can interleave. */
+    Lock exclusiveWrites() {
+        return writeOrder.writeLock();
+    }
+
+    Nexus spc2Holder() {
+        return spc2Holder.get();
+    }
+
+    /** Takes the SPC-2 reservation; false if another nexus holds it. */
+    boolean reserveSpc2(Nexus nexus) {
+        return spc2Holder.compareAndSet(null, nexus) || nexus.equals(spc2Holder.get());
+    }
+
+    /** Releases the SPC-2 reservation if {@code nexus} holds it (else a no-op, SPC-2 §7.21). */
+    void releaseSpc2(Nexus nexus) {
+        spc2Holder.compareAndSet(nexus, null);
+    }
+
+    PrState pr() {
+        return pr;
+    }
+
+    /** Serialises PERSISTENT RESERVE OUT commands. */
+    Object prMutex() {
+        return prMutex;
+    }
+
+    /** Stores {@code next} durably, then makes it current. Call with {@link #prMutex()} held. */
+    void commitPr(PrState next) {
+        device.setAttribute(PR_ATTRIBUTE, next.encode());
+        pr = next;
+    }
+
+    ModeParameters mode() {
+        return mode;
+    }
+
+    void mode(ModeParameters next) {
+        mode = next;
+    }
+}

@@ -1,0 +1,25 @@
+package io.basalt.target.scsi;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * READ (6), (10), (12), (16) (SBC-4 §5.15-5.18). DPO is a hint and FUA needs nothing: reads
+ * always see the newest completed write. The data lands in a pooled direct buffer straight
+ * from the device.
+ */
+final class Read {
+    private Read() {
+    }
+
+    static CompletableFuture<ScsiResult> handle(ScsiRequest r) {
+        BlockCommand c = BlockCommand.parse(r, true);
+        if (c.error() != null) {
+            return Command.now(c.error());
+        }
+        if (c.blocks() == 0) {
+            return Command.now(ScsiResult.good()); // not an error (SBC-4 §5.16)
+        }
+        int bs = r.blockSize();
+        return Command.now(ScsiResult.good(BlockIo.read(r.lun().device(), c.offset(bs), c.bytes(bs))));
+    }
+}

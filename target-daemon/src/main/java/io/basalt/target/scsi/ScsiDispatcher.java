@@ -1,0 +1,99 @@
+package io.basalt.target.scsi;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs SCSI commands against a logical unit through the opcode table. The order of checks
+ * follows SAM-5 §5.14 and SPC-5 §5.14: a pending unit attention first (except for commands
+ * allowed through it), then CDB sanity, then reservation conflicts, then the handler. Engine
+ * failures, thrown or completing a future exceptionally, become sense data in
+ * {@link SenseMapper}. Stateless and thread-safe; one instance serves every LU.
+ */
+public final class ScsiDispatcher {
+    private final CommandTable table;
+
+    public ScsiDispatcher() {
+        this(CommandSet.table());
+    }
+
+    ScsiDispatcher(CommandTable table) {
+        this.table = table;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    /**
+     * Executes {@code task} on {@code lun}. Call on a worker thread: reads block. The future
+     * completes when the command is done (writes: when the device's write completes) and never
+     * completes exceptionally. The task's Data-Out is released once the command completes.
+     */
+    public CompletableFuture<ScsiResult> execute(Lun lun, ScsiTask task) {
+        CompletableFuture<ScsiResult> outcome;
+        try {
+            outcome = run(lun, task);
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.handle((result, failure) -> {
+            release(task.dataOut());
+            if (failure == null) {
+                return result;
+            }
+            return SenseMapper.toSense(failure, lun.blockSize(), Cdb.startLba(task.cdb())).result();
+        });
+    }
+
+    /**
+     * Bytes of Data-Out the CDB asks for (0 for commands without Data-Out), so the transport
+     * knows how much to solicit. Never fails: an unknown or malformed CDB needs none.
+     */
+    public long dataOutLength(byte[] cdb, int blockSize) {
+        Command c = table.lookup(cdb);
+        if (c.direction() != DataDirection.OUT || cdb.length < c.cdbLength()) {
+            return 0;
+        }
+        return c.dataOut().of(cdb, blockSize);
+    }
+
+    /** The command's data direction. */
+    public DataDirection direction(byte[] cdb) {
+        return table.lookup(cdb).direction();
+    }
+
+    private CompletableFuture<ScsiResult> run(Lun lun, ScsiTask task) {
+        byte[] cdb = task.cdb();
+        Command command = table.lookup(cdb);
+        Nexus nexus = task.nexus();
+        UnitAttentions ua = lun.unitAttentions();
+        ua.admit(nexus);
+        if (!command.uaAllowed()) {
+            Sense pending = ua.poll(nexus);
+            if (pending != null) {
+                return Command.now(pending);
+            }
+        }
+        if (command.opcode() < 0) {
+            return command.handler().handle(new ScsiRequest(lun, task, command, table));
+        }
+        if (cdb.length < command.cdbLength()) {
+            return Command.now(Sense.illegalRequest(Asc.INVALID_FIELD_IN_CDB));
+        }
+        if ((cdb[command.cdbLength() - 1] & 0x04) != 0) {
+            // CONTROL byte NACA=1: ACA is not supported (SAM-5 §5.3.1).
+            return Command.now(Sense.invalidFieldInCdb(command.cdbLength() - 1, 2));
+        }
+        if (ReservationCheck.conflicts(lun, nexus, command)) {
+            return Command.now(ReservationCheck.CONFLICT);
+        }
+        return command.handler().handle(new ScsiRequest(lun, task, command, table));
+    }
+
+    private static void release(ByteBuf buf) {
+        if (buf != null && buf.refCnt() > 0) {
+            buf.release();
+        }
+    }
+}

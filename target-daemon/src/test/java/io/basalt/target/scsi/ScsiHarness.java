@@ -1,0 +1,112 @@
+package io.basalt.target.scsi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.basalt.engine.BlockEngine;
+import io.basalt.engine.EngineConfig;
+import io.basalt.engine.VolumeSpec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A logical unit on a real engine volume in a temporary directory, and a way to run CDBs
+ * against it as a given I_T nexus. Every Data-Out buffer handed to the dispatcher is checked to
+ * have been released, and every Data-In buffer is copied out and released.
+ */
+final class ScsiHarness implements AutoCloseable {
+    static final String TARGET = "iqn.2024-01.io.basalt:test";
+    static final Nexus A = new Nexus("iqn.2024-01.org.example:host-a", "400001370000", TARGET, 1);
+    static final Nexus B = new Nexus("iqn.2024-01.org.example:host-b", "400001370001", TARGET, 1);
+    static final String VOLUME = "v";
+
+    final Path dir;
+    final int blockSize;
+    final ScsiDispatcher dispatcher = new ScsiDispatcher();
+    BlockEngine engine;
+    Lun lun;
+    private final List<ByteBuf> dataOuts = new ArrayList<>();
+
+    ScsiHarness(Path dir, long bytes, int blockSize) throws IOException {
+        this.dir = dir;
+        this.blockSize = blockSize;
+        engine = BlockEngine.open(dir, config());
+        engine.createVolume(new VolumeSpec(VOLUME, bytes, false));
+        lun = new Lun(new EngineBlockDevice(engine.volume(VOLUME), blockSize));
+    }
+
+    static EngineConfig config() {
+        return EngineConfig.defaults().reserveBytes(0).backgroundCleaner(false);
+    }
+
+    long blocks() {
+        return lun.blockCount();
+    }
+
+    /** Closes and reopens the engine and builds a new Lun, as after a restart. */
+    void restart() throws IOException {
+        shutdown();
+        start();
+    }
+
+    void shutdown() {
+        engine.close();
+    }
+
+    void start() throws IOException {
+        engine = BlockEngine.open(dir, config());
+        lun = new Lun(new EngineBlockDevice(engine.volume(VOLUME), blockSize));
+    }
+
+    Response run(Nexus nexus, byte[] cdb) {
+        return run(nexus, cdb, null);
+    }
+
+    Response run(Nexus nexus, byte[] cdb, byte[] dataOut) {
+        return run(nexus, cdb, dataOut, dataOut == null ? 0 : dataOut.length);
+    }
+
+    /** Runs a command; {@code expectedLength} is the initiator's Expected Data Transfer Length. */
+    Response run(Nexus nexus, byte[] cdb, byte[] dataOut, long expectedLength) {
+        ByteBuf out = null;
+        if (dataOut != null) {
+            out = PooledByteBufAllocator.DEFAULT.directBuffer(dataOut.length).writeBytes(dataOut);
+            dataOuts.add(out);
+        }
+        ScsiResult r = dispatcher.execute(lun, new ScsiTask(nexus, 0, cdb, expectedLength, out)).join();
+        if (out != null) {
+            assertEquals(0, out.refCnt(), "the dispatcher releases Data-Out when the command completes");
+        }
+        return Response.of(r);
+    }
+
+    /** Runs after consuming any pending unit attention of {@code nexus}. */
+    Response runClean(Nexus nexus, byte[] cdb, byte[] dataOut) {
+        clearAttentions(nexus);
+        return run(nexus, cdb, dataOut);
+    }
+
+    void clearAttentions(Nexus nexus) {
+        for (int i = 0; i < 10 && run(nexus, Cdbs.testUnitReady()).status() == ScsiResult.CHECK_CONDITION; i++) {
+            // keep consuming unit attentions
+        }
+    }
+
+    byte[] read(Nexus nexus, long lba, int blocks) {
+        Response r = run(nexus, Cdbs.read16(lba, blocks));
+        r.assertGood();
+        return r.data();
+    }
+
+    void write(Nexus nexus, long lba, byte[] data) {
+        run(nexus, Cdbs.write16(lba, data.length / blockSize, false), data).assertGood();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
