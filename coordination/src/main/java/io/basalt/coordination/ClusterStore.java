@@ -93,7 +93,19 @@ public final class ClusterStore implements Closeable {
 
     /** Waits for the first connection; false on timeout. */
     public boolean awaitConnected(Duration timeout) throws InterruptedException {
-        return client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        // Curator reports the connection to its state listeners on its own thread, possibly
+        // after blockUntilConnected returned: wait for ours too, or the first call is refused.
+        while (!isConnected()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ connection state
