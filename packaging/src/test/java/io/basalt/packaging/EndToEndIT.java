@@ -144,6 +144,7 @@ class EndToEndIT {
         String clone = cloneTheSnapshotAndExportItOverHttp();
         initiator.verify(clone, OLD, MIB, 0, 32 * MIB);
         initiator.verify(volume, NEW, MIB, 0, 32 * MIB);
+        assertIscsiTrafficIsMetered();
 
         revertWhileUnexported();
         initiator.verify(volume, OLD, MIB, 0, 32 * MIB);
@@ -159,6 +160,18 @@ class EndToEndIT {
         initiator.write(clone, 0x3c, MIB, 8 * MIB);
         initiator.verify(clone, 0x3c, MIB, 8 * MIB);
         initiator.verify(volume, 0, MIB, 8 * MIB);
+    }
+
+    /** The iSCSI layer reports every read and write it served to the per-volume metrics. */
+    private void assertIscsiTrafficIsMetered() throws Exception {
+        String text = api.get("/metrics").expect(200).body();
+        for (String op : List.of("read", "write")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("basalt_volume_bytes_total\\{op=\"" + op + "\",volume=\"vol1\"\\} ([0-9.eE+]+)").matcher(text);
+            assertTrue(m.find(), "no " + op + " bytes for vol1 in /metrics:\n" + text);
+            // two 1 MiB extents written twice (OLD, NEW) and read back twice so far
+            assertTrue(Double.parseDouble(m.group(1)) >= 4 * MIB, op + " bytes of vol1: " + m.group(1));
+        }
     }
 
     private String createVolumeHostAndExportWithBasaltctl() throws Exception {

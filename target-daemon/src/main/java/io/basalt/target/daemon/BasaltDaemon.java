@@ -1,6 +1,8 @@
 package io.basalt.target.daemon;
 
 import io.basalt.admin.AdminBundle;
+import io.basalt.admin.metrics.VolumeMetrics;
+import io.basalt.target.iscsi.IoObserver;
 import io.basalt.target.iscsi.IscsiServer;
 import io.basalt.target.iscsi.TargetRegistry;
 import io.basalt.target.login.LoginSettings;
@@ -47,6 +49,28 @@ public final class BasaltDaemon extends Application<DaemonConfiguration> {
     public void run(DaemonConfiguration config, Environment env) {
         IscsiSettings iscsi = config.getIscsi();
         IscsiServer server = new IscsiServer(registry, LoginSettings.defaults(), iscsi.getIoThreads(), iscsi.getWorkerThreads());
+        VolumeMetrics metrics = admin.api().volumeMetrics();
+        registry.setObserver(new IoObserver() {
+            @Override
+            public void read(String volume, long bytes, long nanos) {
+                metrics.recordRead(volume, bytes, nanos);
+            }
+
+            @Override
+            public void written(String volume, long bytes, long nanos) {
+                metrics.recordWrite(volume, bytes, nanos);
+            }
+
+            @Override
+            public void sessionOpened() {
+                metrics.sessionOpened();
+            }
+
+            @Override
+            public void sessionClosed() {
+                metrics.sessionClosed();
+            }
+        });
         env.lifecycle().manage(new Managed() {
             @Override
             public void start() throws Exception {

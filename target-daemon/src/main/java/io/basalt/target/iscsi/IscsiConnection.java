@@ -186,6 +186,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             nexus = new Nexus(p.initiatorName(), String.format("%012x", p.isid()), p.targetName(), settings.portalGroupTag());
+            registry.observer().sessionOpened();
             sessionKey = new SessionRegistry.Key(p.initiatorName(), p.isid(), p.targetName());
             IscsiConnection old = sessions.register(sessionKey, this);
             if (old != null && old != this) {
@@ -389,6 +390,9 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         task.state = Task.State.DONE;
         tasks.remove(task.itt, task);
         window.completed();
+        if (result != null && result.status() == ScsiResult.GOOD) {
+            observe(task, result);
+        }
         if (!ctx.channel().isActive() || task.aborted) {
             if (result != null && result.dataIn() != null) {
                 result.dataIn().release();
@@ -426,6 +430,20 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         b.expDataSN(dataSN);
         sendResponse(task, b, dataSN);
         runDone(task);
+    }
+
+    /** Reports a successful data transfer to the registry's observer (metrics). */
+    private void observe(Task task, ScsiResult result) {
+        String volume = target.port().volumeName(task.lun);
+        if (volume == null) {
+            return;
+        }
+        long nanos = System.nanoTime() - task.startNanos;
+        if (task.write && task.transferLength > 0) {
+            registry.observer().written(volume, task.transferLength, nanos);
+        } else if (task.read && result.dataIn() != null) {
+            registry.observer().read(volume, result.dataIn().readableBytes(), nanos);
+        }
     }
 
     private static void residual(ScsiResponse.Builder b, long expected, long transferred, long wanted) {
@@ -735,6 +753,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         if (nexus != null && target != null) {
             target.port().nexusGone(nexus);
+            registry.observer().sessionClosed();
         }
         ctx.fireChannelInactive();
     }

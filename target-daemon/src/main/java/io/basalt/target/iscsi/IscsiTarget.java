@@ -53,6 +53,12 @@ public final class IscsiTarget implements ScsiPort {
     }
 
     @Override
+    public String volumeName(long lun) {
+        Lun l = scsi.lun(lun);
+        return l == null ? null : l.device().name();
+    }
+
+    @Override
     public void resetLun(long lun, Nexus nexus) {
         scsi.resetLun(lun, nexus);
     }

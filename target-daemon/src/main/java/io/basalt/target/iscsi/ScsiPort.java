@@ -21,6 +21,11 @@ public interface ScsiPort {
 
     boolean lunExists(long lun);
 
+    /** Name of the volume behind a LUN (metrics), or null. */
+    default String volumeName(long lun) {
+        return null;
+    }
+
     /** LUN RESET from {@code nexus}: clears reservations, unit attention to other nexuses. */
     void resetLun(long lun, Nexus nexus);
 

@@ -34,6 +34,15 @@ public final class TargetRegistry implements TargetLookup {
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final Map<String, ChapCredentials> discoveryChap = new ConcurrentHashMap<>();
     private volatile List<String> portals = List.of();
+    private volatile IoObserver observer = IoObserver.NONE;
+
+    public void setObserver(IoObserver o) {
+        this.observer = o == null ? IoObserver.NONE : o;
+    }
+
+    IoObserver observer() {
+        return observer;
+    }
 
     /** Addresses SendTargets reports, as "host:port,tpgt". */
     public void setPortals(List<String> addresses) {

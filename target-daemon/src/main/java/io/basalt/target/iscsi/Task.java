@@ -26,6 +26,7 @@ final class Task {
     /** Bytes of Data-Out this task will accept: min(expected length, what the CDB needs). */
     final long transferLength;
     State state = State.COLLECTING;
+    final long startNanos = System.nanoTime();
     boolean aborted;
     /** Completion hooks of task management functions waiting for this task to end. */
     Runnable onDone;

@@ -26,6 +26,7 @@ public final class Lun {
     private final ReentrantReadWriteLock writeOrder = new ReentrantReadWriteLock();
     private final AtomicReference<Nexus> spc2Holder = new AtomicReference<>();
     private final Object prMutex = new Object();
+    private final Object modeMutex = new Object();
     private volatile PrState pr;
     private volatile ModeParameters mode = ModeParameters.DEFAULTS;
 
@@ -125,6 +126,11 @@ public final class Lun {
 
     ModeParameters mode() {
         return mode;
+    }
+
+    /** Serialises MODE SELECT commands, so concurrent changes to different bits are not lost. */
+    Object modeMutex() {
+        return modeMutex;
     }
 
     void mode(ModeParameters next) {

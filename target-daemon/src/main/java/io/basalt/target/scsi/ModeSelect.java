@@ -42,28 +42,36 @@ final class ModeSelect {
         if (bad != null) {
             return Command.now(bad);
         }
+        synchronized (r.lun().modeMutex()) {
+            Sense refused = applyPages(r, p, header + descriptorLength, length);
+            return Command.now(refused != null ? refused.result() : ScsiResult.good());
+        }
+    }
+
+    /** Validates every page against the current values and changeable masks, then applies them. */
+    private static Sense applyPages(ScsiRequest r, byte[] p, int start, int length) {
         ModeParameters before = r.lun().mode();
         ModeParameters next = before;
-        int pos = header + descriptorLength;
+        int pos = start;
         while (pos < length) {
             if (length - pos < 2) {
-                return Command.now(Sense.illegalRequest(Asc.PARAMETER_LIST_LENGTH_ERROR));
+                return Sense.illegalRequest(Asc.PARAMETER_LIST_LENGTH_ERROR);
             }
             ModePage page = ModePage.of(p[pos] & 0x3f);
             if ((p[pos] & 0x40) != 0 || page == null) {
-                return Command.now(Sense.invalidFieldInParameterList(pos, 5));
+                return Sense.invalidFieldInParameterList(pos, 5);
             }
             if (Cdb.u8(p, pos + 1) != page.length() - 2) {
-                return Command.now(Sense.invalidFieldInParameterList(pos + 1, 7));
+                return Sense.invalidFieldInParameterList(pos + 1, 7);
             }
             if (pos + page.length() > length) {
-                return Command.now(Sense.illegalRequest(Asc.PARAMETER_LIST_LENGTH_ERROR));
+                return Sense.illegalRequest(Asc.PARAMETER_LIST_LENGTH_ERROR);
             }
             byte[] current = page.current(next);
             byte[] changeable = page.changeable();
             for (int i = 2; i < page.length(); i++) {
                 if (((p[pos + i] ^ current[i]) & ~changeable[i] & 0xff) != 0) {
-                    return Command.now(Sense.invalidFieldInParameterList(pos + i, -1));
+                    return Sense.invalidFieldInParameterList(pos + i, -1);
                 }
             }
             byte[] given = new byte[page.length()];
@@ -75,7 +83,7 @@ final class ModeSelect {
             r.lun().mode(next);
             r.lun().unitAttentions().raiseAllExcept(r.nexus(), Asc.MODE_PARAMETERS_CHANGED);
         }
-        return Command.now(ScsiResult.good());
+        return null;
     }
 
     /** A block descriptor may restate (or zero) the block length; it cannot change it (no FORMAT UNIT). */

@@ -1,6 +1,8 @@
 package io.basalt.target.scsi;
 
-import java.util.Map;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -83,7 +85,8 @@ public final class ScsiTarget {
         luns.values().forEach(l -> l.nexusLost(nexus));
     }
 
-    public Map<Long, Lun> luns() {
-        return Map.copyOf(luns);
+    /** A snapshot of the LUNs, in LUN order. */
+    public SortedMap<Long, Lun> luns() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(luns));
     }
 }
