@@ -24,6 +24,10 @@ basalt_port=3262
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 2
+    # tgtd may ignore SIGTERM while sessions linger; it must not outlive the run (it would
+    # keep any file descriptor it inherited, a build lock included).
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
 }
 trap cleanup EXIT

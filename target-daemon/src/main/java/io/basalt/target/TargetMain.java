@@ -33,7 +33,8 @@ public final class TargetMain {
             System.exit(2);
         }
         String[] hp = args[1].split(":");
-        BlockEngine engine = BlockEngine.open(Path.of(args[0]), EngineConfig.defaults());
+        BlockEngine engine = BlockEngine.open(Path.of(args[0]), EngineConfig.defaults()
+                .zeroFillSegments(!"false".equals(System.getProperty("basalt.zeroFill"))));
         TargetRegistry registry = new TargetRegistry();
         int cores = Runtime.getRuntime().availableProcessors();
         IscsiServer server = new IscsiServer(registry, LoginSettings.defaults(), cores, Math.max(4, 2 * cores));

@@ -17,6 +17,7 @@ public final class EngineConfig {
     CleanerPolicy cleanerPolicy = CleanerPolicy.defaults();
     boolean backgroundCleaner = true;
     boolean preallocateSegments = true;
+    boolean zeroFillSegments = true;
 
     public static EngineConfig defaults() {
         return new EngineConfig();
@@ -79,11 +80,22 @@ public final class EngineConfig {
     }
 
     /**
-     * Whether new segments are zero-filled ahead of use. Appending into written-out space lets
-     * fdatasync flush data only, without a file-size metadata update per group commit.
+     * Whether new segments get their full length when created (sparse), so that reads are
+     * served from a read-only mapping and appends never change the file size.
      */
     public EngineConfig preallocateSegments(boolean on) {
         this.preallocateSegments = on;
+        return this;
+    }
+
+    /**
+     * Whether new segments are also written out with zeros ahead of use (implies the full
+     * length). fdatasync of an append then flushes data only, without a block-allocation
+     * journal commit: about twice the durable writes per second at queue depth 1, at the cost
+     * of writing each new segment twice. Reused (cleaned) segment files are never zero-filled.
+     */
+    public EngineConfig zeroFillSegments(boolean on) {
+        this.zeroFillSegments = on;
         return this;
     }
 }

@@ -95,10 +95,13 @@ final class Segment {
     }
 
     /**
-     * Creates a segment. With {@code zeroFill} the file is written out with zeros to its full
-     * size and synced, so that later appends are overwrites and fdatasync flushes data only.
+     * Creates a segment. With {@code fullSize} the file gets its final length at once (sparse),
+     * so it can be mapped for reads; with {@code zeroFill} it is also written out with zeros and
+     * synced, so that later appends are overwrites of allocated blocks and fdatasync flushes
+     * data only (no block-allocation journal commit per sync), at the cost of writing every
+     * segment twice.
      */
-    static Segment create(Path dir, long id, long size, boolean zeroFill) throws IOException {
+    static Segment create(Path dir, long id, long size, boolean fullSize, boolean zeroFill) throws IOException {
         Path p = pathOf(dir, id);
         Path tmp = dir.resolve(p.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -112,13 +115,15 @@ final class Segment {
                     }
                 }
                 ch.force(true);
+            } else if (fullSize) {
+                ch.write(ByteBuffer.allocate(1), size - 1);
             }
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
         Files.move(tmp, p);
-        return open(dir, id, zeroFill ? size : 0);
+        return open(dir, id, fullSize || zeroFill ? size : 0);
     }
 
     /** Reads exactly dst.remaining() bytes at {@code pos}; false if the segment was deleted meanwhile. */

@@ -74,7 +74,7 @@ final class SegmentLog implements Closeable {
         this.nextSegmentId = Math.max(nextSegmentId, resume.segment() + 1);
         this.current = Files.exists(Segment.pathOf(dir, resume.segment()))
                 ? Segment.open(dir, resume.segment(), cfg.preallocateSegments ? cfg.segmentBytes : 0)
-                : Segment.create(dir, resume.segment(), cfg.segmentBytes, cfg.preallocateSegments);
+                : Segment.create(dir, resume.segment(), cfg.segmentBytes, cfg.preallocateSegments, cfg.preallocateSegments && cfg.zeroFillSegments);
         this.writePos = resume.offset();
         this.syncedPosition = resume;
         current.channel.position(writePos);
@@ -97,7 +97,7 @@ final class SegmentLog implements Closeable {
                 if (reused != null) {
                     return reused;
                 }
-                return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments);
+                return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments, cfg.preallocateSegments && cfg.zeroFillSegments);
             } catch (IOException e) {
                 throw new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
             }

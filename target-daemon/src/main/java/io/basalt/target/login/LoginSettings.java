@@ -38,7 +38,7 @@ public record LoginSettings(int maxRecvDataSegmentLength, int maxBurstLength, in
      * default first burst, immediate data on, unsolicited Data-Out off, one outstanding R2T.
      */
     public static LoginSettings defaults() {
-        return new LoginSettings(262144, 1 << 20, 65536, true, true, 1, 2, 20, 1);
+        return new LoginSettings(262144, 1 << 20, 262144, false, true, 1, 2, 20, 1);
     }
 
     private static void check(String name, int value, int min, int max) {
