@@ -639,7 +639,9 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 Task t = tasks.get(req.referencedTaskTag());
                 if (t != null && t.lun == lun) {
                     affected.add(t);
-                } else if (t == null && req.refCmdSN() - window.expCmdSN() >= 0) {
+                } else {
+                    // Already answered (or never seen): the initiator has, or will get, its
+                    // response; saying "function complete" would contradict it.
                     response = TaskMgmtResponse.TASK_DOES_NOT_EXIST;
                 }
             }
