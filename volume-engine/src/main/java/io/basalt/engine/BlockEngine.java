@@ -870,8 +870,4 @@ public final class BlockEngine implements Closeable {
         index.close();
         return syncedAndEnd;
     }
-
-    Path segmentDir() {
-        return dir.resolve("segments");
-    }
 }

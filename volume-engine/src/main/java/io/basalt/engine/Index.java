@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
@@ -208,15 +207,6 @@ final class Index implements Closeable {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;
-    }
-
-    void forEachLineageEntry(Txn<ByteBuffer> txn, long lineage, Consumer<long[]> sink) {
-        try (Cursor<ByteBuffer> c = blocks.openCursor(txn)) {
-            scan(c, lineage, 0, Long.MAX_VALUE, (b, loc) -> {
-                sink.accept(new long[] {b, loc.seq()});
-                return true;
-            });
-        }
     }
 
     @Override
