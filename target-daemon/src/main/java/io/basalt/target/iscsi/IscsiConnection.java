@@ -223,7 +223,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             reject(pdu, RejectReason.PROTOCOL_ERROR);
             return;
         }
-        int cmdSN = pdu.bhs().length >= 28 ? be32(pdu.bhs(), 24) : 0;
+        int cmdSN = be32(pdu.bhs(), 24); // CmdSN sits at bytes 24-27 of every initiator request
         if (pdu.immediate()) {
             window.immediateStarted();
             dispatch(pdu.retain());
@@ -275,7 +275,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         long lun = decodeLun(cmd.lun());
         long needed = target.port().dataOutLength(lun, cmd.cdb());
         long transfer = cmd.write() ? Math.min(cmd.expectedDataTransferLength(), needed) : 0;
-        Task task = new Task(cmd, lun, transfer, nextTtt);
+        Task task = new Task(cmd, lun, needed, transfer, nextTtt);
         nextTtt += 0x10000;
         if (nextTtt == 0 || nextTtt == Pdu.NO_TAG) {
             nextTtt = 1;
@@ -368,7 +368,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         tasks.remove(task.itt, task);
         window.completed();
         sendResponse(task, ScsiResponse.builder().response(ScsiResponse.COMMAND_COMPLETED)
-                .status(ScsiResult.CHECK_CONDITION).senseData(sense), 0);
+                .status(ScsiResult.CHECK_CONDITION).senseData(sense));
         runDone(task);
     }
 
@@ -401,7 +401,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         if (err != null) {
             LOG.log(Level.WARNING, "SCSI command 0x" + Integer.toHexString(task.cdb[0] & 0xff) + " failed", err);
-            sendResponse(task, ScsiResponse.builder().response(ScsiResponse.TARGET_FAILURE).status(0), 0);
+            sendResponse(task, ScsiResponse.builder().response(ScsiResponse.TARGET_FAILURE).status(0));
             runDone(task);
             return;
         }
@@ -422,12 +422,12 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             b.senseData(result.sense());
         }
         if (task.write) {
-            residual(b, task.expectedLength, task.transferLength, target.port().dataOutLength(task.lun, task.cdb));
+            residual(b, task.expectedLength, task.transferLength, task.dataOutNeeded);
         } else {
             residual(b, task.expectedLength, task.read ? produced : 0, task.read ? produced : 0);
         }
         b.expDataSN(dataSN);
-        sendResponse(task, b, dataSN);
+        sendResponse(task, b);
         runDone(task);
     }
 
@@ -497,7 +497,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         return dataSN;
     }
 
-    private void sendResponse(Task task, ScsiResponse.Builder b, int dataSN) {
+    private void sendResponse(Task task, ScsiResponse.Builder b) {
         b.itt(task.itt).sequence(statSN++, window.expCmdSN(), window.maxCmdSN());
         ctx.writeAndFlush(b.build());
     }

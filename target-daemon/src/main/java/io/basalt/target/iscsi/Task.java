@@ -23,6 +23,8 @@ final class Task {
     final boolean write;
     final int cmdSN;
     final boolean immediate;
+    /** Bytes of Data-Out the CDB asks for (residuals are reported against it). */
+    final long dataOutNeeded;
     /** Bytes of Data-Out this task will accept: min(expected length, what the CDB needs). */
     final long transferLength;
     State state = State.COLLECTING;
@@ -48,7 +50,7 @@ final class Task {
     /** Target transfer tag of each outstanding R2T is ttt base + r2tSN. */
     final int tttBase;
 
-    Task(ScsiCommandPdu cmd, long lun, long transferLength, int tttBase) {
+    Task(ScsiCommandPdu cmd, long lun, long dataOutNeeded, long transferLength, int tttBase) {
         this.itt = cmd.itt();
         this.lun = lun;
         this.cdb = cmd.cdb();
@@ -57,6 +59,7 @@ final class Task {
         this.write = cmd.write();
         this.cmdSN = cmd.cmdSN();
         this.immediate = cmd.immediate();
+        this.dataOutNeeded = dataOutNeeded;
         this.transferLength = transferLength;
         this.tttBase = tttBase;
     }
