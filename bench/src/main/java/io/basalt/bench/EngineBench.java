@@ -77,6 +77,9 @@ public final class EngineBench {
      * may overwrite what it wrote in this case, so both have to get it all to the disk.
      */
     private static void seqRow(BlockEngine engine, FileChannel ch) throws IOException {
+        if (!selected("seq write")) {
+            return;
+        }
         long total = 1L << 30;
         Volume v = engine.createVolume(new VolumeSpec("seq", total, false));
         ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
@@ -101,12 +104,29 @@ public final class EngineBench {
         System.out.printf("%-34s %14.0f %14.0f %7.2fx%n", "seq write 1 MiB qd1 (MiB/s)", basalt, plain, basalt / plain);
     }
 
+    /** {@code -Dbench.cases=read,durable} runs only the cases whose names contain one of the words. */
+    private static boolean selected(String name) {
+        String only = System.getProperty("bench.cases", "");
+        if (only.isBlank()) {
+            return true;
+        }
+        for (String w : only.split(",")) {
+            if (name.contains(w.trim())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static long randomBlock(ThreadLocalRandom r) {
         return r.nextLong(SPAN / BS) * BS;
     }
 
     private static void row(String name, double seconds, int threads, Target basalt, Target plain, Case c)
             throws Exception {
+        if (!selected(name)) {
+            return;
+        }
         double b = run(basalt, seconds, threads, BS, c);
         double p = run(plain, seconds, threads, BS, c);
         System.out.printf("%-34s %14.0f %14.0f %7.2fx%n", name + " (IOPS)", b, p, b / p);

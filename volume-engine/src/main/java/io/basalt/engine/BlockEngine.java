@@ -95,6 +95,9 @@ public final class BlockEngine implements Closeable {
         if (!catalog.reclaimQueue.isEmpty()) {
             maintenance.execute(this::reclaimQuietly);
         }
+        if (cfg.preallocateSegments && cfg.zeroFillSegments) {
+            maintenance.scheduleWithFixedDelay(log::fillSpareIfIdle, 500, 500, TimeUnit.MILLISECONDS);
+        }
         if (cfg.backgroundCleaner) {
             long ms = cfg.cleanerPolicy.interval().toMillis();
             maintenance.scheduleWithFixedDelay(this::cleanQuietly, ms, ms, TimeUnit.MILLISECONDS);
@@ -130,6 +133,11 @@ public final class BlockEngine implements Closeable {
     void read(Catalog.VolumeRec v, long offset, ByteBuffer dst) {
         checkRange(v, offset, dst.remaining());
         reader.read(v.name, v.head, Index.HEAD, offset, dst);
+    }
+
+    boolean tryRead(Catalog.VolumeRec v, long offset, ByteBuffer dst) {
+        checkRange(v, offset, dst.remaining());
+        return reader.tryRead(v.name, v.head, Index.HEAD, offset, dst);
     }
 
     CompletableFuture<Void> write(Catalog.VolumeRec v, long offset, ByteBuffer src, boolean fua) {
@@ -656,7 +664,7 @@ public final class BlockEngine implements Closeable {
 
     /** Store-wide figures. */
     public record Stats(long segments, long segmentBytes, long liveBytes, long syncs, long syncedWrites,
-                        long checkpoints, long segmentsCleaned, long bytesCleaned, long freeBytes) {
+                        long checkpoints, long segmentsCleaned, long bytesCleaned, long freeBytes, long sparesZeroFilled) {
     }
 
     public Stats stats() {
@@ -672,7 +680,7 @@ public final class BlockEngine implements Closeable {
             checkpoints += a.get();
         }
         return new Stats(log.segments.size(), cfg.segmentBytes, live, log.syncCount.get(), log.syncedWaiters.get(),
-                checkpoints, cleaner.segmentsCleaned, cleaner.bytesCopied, dir.toFile().getUsableSpace());
+                checkpoints, cleaner.segmentsCleaned, cleaner.bytesCopied, dir.toFile().getUsableSpace(), log.sparesFilled.get());
     }
 
     // ------------------------------------------------------------------ maintenance

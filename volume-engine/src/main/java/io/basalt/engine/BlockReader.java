@@ -34,17 +34,33 @@ final class BlockReader {
      * {@code name} only labels errors.
      */
     void read(String name, long lineage, long seq, long offset, ByteBuffer dst) {
+        read(name, lineage, seq, offset, dst, false);
+    }
+
+    /**
+     * Like {@link #read} but only if every stored byte it needs is in memory now: returns false,
+     * with dst's position unchanged, rather than wait for the disk. The index itself is
+     * memory-mapped and taken as resident (it is small next to the data it maps).
+     */
+    boolean tryRead(String name, long lineage, long seq, long offset, ByteBuffer dst) {
+        return read(name, lineage, seq, offset, dst, true);
+    }
+
+    private boolean read(String name, long lineage, long seq, long offset, ByteBuffer dst, boolean residentOnly) {
         int start = dst.position();
         int len = dst.remaining();
         for (int attempt = 0; ; attempt++) {
             long gen = checkpointer.generation;
-            boolean complete;
+            int outcome;
             try (Index.Reader r = index.reader()) {
-                complete = readOnce(name, r.cursor(), lineage, seq, offset, dst, start, len);
+                outcome = readOnce(name, r.cursor(), lineage, seq, offset, dst, start, len, residentOnly);
             }
-            if (complete && gen == checkpointer.generation) {
+            if (outcome == NOT_RESIDENT) {
+                return false;
+            }
+            if (outcome == DONE && gen == checkpointer.generation) {
                 dst.position(start + len);
-                return;
+                return true;
             }
             if (attempt > 1000) {
                 throw new EngineException(EngineException.Kind.IO_ERROR, "read of " + name + " kept racing checkpoints");
@@ -52,7 +68,13 @@ final class BlockReader {
         }
     }
 
-    private boolean readOnce(String name, Cursor<ByteBuffer> c, long lineage, long seq, long offset, ByteBuffer dst, int start, int len) {
+    /** Outcomes of one attempt: all read; a segment vanished under the read (retry); would wait for the disk. */
+    private static final int DONE = 0;
+    private static final int GONE = 1;
+    private static final int NOT_RESIDENT = 2;
+
+    private int readOnce(String name, Cursor<ByteBuffer> c, long lineage, long seq, long offset, ByteBuffer dst, int start,
+                         int len, boolean residentOnly) {
         long pos = offset;
         long end = offset + len;
         while (pos < end) {
@@ -66,12 +88,15 @@ final class BlockReader {
                 while (part.hasRemaining()) {
                     part.put((byte) 0);
                 }
-            } else if (!readStored(name, block, loc, from, part)) {
-                return false;
+            } else {
+                int got = readStored(name, block, loc, from, part, residentOnly);
+                if (got != DONE) {
+                    return got;
+                }
             }
             pos += n;
         }
-        return true;
+        return DONE;
     }
 
     /** Whether the block has stored data in view (lineage, seq). */
@@ -113,24 +138,27 @@ final class BlockReader {
     }
 
     /**
-     * Reads bytes [from, from + part.remaining()) of a stored block. False if its segment is
-     * gone. Uncompressed blocks are read straight into the caller's buffer (the OS page cache
+     * Reads bytes [from, from + part.remaining()) of a stored block: DONE, GONE when its segment
+     * was cleaned away meanwhile, NOT_RESIDENT when {@code residentOnly} and it is not in memory. Uncompressed blocks are read straight into the caller's buffer (the OS page cache
      * serves them); decoded compressed blocks go through the read cache.
      */
-    boolean readStored(String name, long block, Loc loc, int from, ByteBuffer part) {
+    private int readStored(String name, long block, Loc loc, int from, ByteBuffer part, boolean residentOnly) {
         if (loc.compressed() && cache.get(loc, from, part)) {
-            return true;
+            return DONE;
         }
         Segment seg = log.segments.get(loc.segment());
         if (seg == null) {
-            return false;
+            return GONE;
+        }
+        if (residentOnly && !seg.resident(loc.offset(), loc.length())) {
+            return NOT_RESIDENT;
         }
         try {
             boolean direct = from == 0 && part.remaining() == Blocks.BLOCK_SIZE && !loc.compressed();
             ByteBuffer stored = direct ? part.duplicate() : ByteBuffer.allocate(loc.length());
             int p0 = stored.position();
             if (!seg.read(stored, loc.offset())) {
-                return false;
+                return GONE;
             }
             stored.limit(stored.position()).position(p0);
             if (RecordFormat.crc(stored) != loc.crc()) {
@@ -139,14 +167,14 @@ final class BlockReader {
             }
             if (direct) {
                 part.position(part.limit());
-                return true;
+                return DONE;
             }
             byte[] decoded = decode(name, block, loc, stored);
             part.put(decoded, from, part.remaining());
             if (loc.compressed()) {
                 cache.put(loc, decoded);
             }
-            return true;
+            return DONE;
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.IO_ERROR, "read of segment " + loc.segment() + " failed: " + e.getMessage(), e);
         }

@@ -89,10 +89,12 @@ public final class EngineConfig {
     }
 
     /**
-     * Whether new segments are also written out with zeros ahead of use (implies the full
-     * length). fdatasync of an append then flushes data only, without a block-allocation
-     * journal commit: about twice the durable writes per second at queue depth 1, at the cost
-     * of writing each new segment twice. Reused (cleaned) segment files are never zero-filled.
+     * Whether spare segment files are written out with zeros while the log is idle (with
+     * preallocation; up to 8 spares, recycled files included). Appends to such a file overwrite
+     * allocated blocks, so fdatasync flushes data only, without a block-allocation journal
+     * commit: about twice the durable writes per second at queue depth 1. When no spare waits,
+     * a new segment is a sparse file: zero-filling on the write path would write every byte
+     * twice while the disk is busiest.
      */
     public EngineConfig zeroFillSegments(boolean on) {
         this.zeroFillSegments = on;

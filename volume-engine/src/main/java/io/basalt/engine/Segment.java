@@ -96,26 +96,14 @@ final class Segment {
 
     /**
      * Creates a segment. With {@code fullSize} the file gets its final length at once (sparse),
-     * so it can be mapped for reads; with {@code zeroFill} it is also written out with zeros and
-     * synced, so that later appends are overwrites of allocated blocks and fdatasync flushes
-     * data only (no block-allocation journal commit per sync), at the cost of writing every
-     * segment twice.
+     * so it can be mapped for reads and appends never change its size.
      */
-    static Segment create(Path dir, long id, long size, boolean fullSize, boolean zeroFill) throws IOException {
+    static Segment create(Path dir, long id, long size, boolean fullSize) throws IOException {
         Path p = pathOf(dir, id);
         Path tmp = dir.resolve(p.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            if (zeroFill) {
-                ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-                for (long pos = 0; pos < size; pos += zeros.capacity()) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
-                    while (zeros.hasRemaining()) {
-                        ch.write(zeros, pos + zeros.position());
-                    }
-                }
-                ch.force(true);
-            } else if (fullSize) {
+            if (fullSize) {
                 ch.write(ByteBuffer.allocate(1), size - 1);
             }
         } catch (IOException e) {
@@ -123,7 +111,25 @@ final class Segment {
             throw e;
         }
         Files.move(tmp, p);
-        return open(dir, id, fullSize || zeroFill ? size : 0);
+        return open(dir, id, fullSize ? size : 0);
+    }
+
+    /** Writes {@code file} out with {@code size} zero bytes and syncs it; deletes it on failure. */
+    static void zeroFill(Path file, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+            for (long pos = 0; pos < size; pos += zeros.capacity()) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
+                while (zeros.hasRemaining()) {
+                    ch.write(zeros, pos + zeros.position());
+                }
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
     /** Reads exactly dst.remaining() bytes at {@code pos}; false if the segment was deleted meanwhile. */
@@ -161,6 +167,28 @@ final class Segment {
             dst.put(dst.position(), map, (int) pos, n);
             dst.position(dst.position() + n);
             return true;
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    /**
+     * Whether bytes [pos, pos + n) are in memory now (mincore on the mapping), so reading them
+     * will not wait for the disk. False for unmapped segments and segments being closed.
+     */
+    boolean resident(long pos, int n) {
+        if (map == null || pos < 0 || pos + n > map.capacity()) {
+            return false;
+        }
+        int r;
+        do {
+            r = readers.get();
+            if (r < 0) {
+                return false;
+            }
+        } while (!readers.compareAndSet(r, r + 1));
+        try {
+            return map.slice((int) pos, n).isLoaded();
         } finally {
             readers.decrementAndGet();
         }

@@ -23,8 +23,9 @@ import java.util.logging.Logger;
  * last force and completes all waiters whose data that covered, so concurrent writers share
  * one fdatasync (BookKeeper's journal does the same). Syncs are counted by trigger.
  *
- * <p>Segments are created ahead of use by a background allocator and zero-filled, so appends
- * are overwrites of allocated space.
+ * <p>Segments are created ahead of use by a background allocator. A new segment takes a free
+ * file when one waits (recycled by the cleaner or zero-filled while the log was idle), so
+ * appends overwrite allocated space; otherwise it is a new sparse file of full length.
  */
 final class SegmentLog implements Closeable {
     private static final Logger LOG = Logger.getLogger(SegmentLog.class.getName());
@@ -63,6 +64,7 @@ final class SegmentLog implements Closeable {
     final AtomicLong syncCount = new AtomicLong();
     final AtomicLong syncedWaiters = new AtomicLong();
     final AtomicLong appendedBytes = new AtomicLong();
+    final AtomicLong sparesFilled = new AtomicLong();
 
     private record Waiter(long target, CompletableFuture<Void> done) {
     }
@@ -74,7 +76,7 @@ final class SegmentLog implements Closeable {
         this.nextSegmentId = Math.max(nextSegmentId, resume.segment() + 1);
         this.current = Files.exists(Segment.pathOf(dir, resume.segment()))
                 ? Segment.open(dir, resume.segment(), cfg.preallocateSegments ? cfg.segmentBytes : 0)
-                : Segment.create(dir, resume.segment(), cfg.segmentBytes, cfg.preallocateSegments, cfg.preallocateSegments && cfg.zeroFillSegments);
+                : newSegment(resume.segment());
         this.writePos = resume.offset();
         this.syncedPosition = resume;
         current.channel.position(writePos);
@@ -93,16 +95,62 @@ final class SegmentLog implements Closeable {
         long id = nextSegmentId++;
         return CompletableFuture.supplyAsync(() -> {
             try {
-                Segment reused = cfg.preallocateSegments ? reuse(id) : null;
-                if (reused != null) {
-                    return reused;
-                }
-                return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments, cfg.preallocateSegments && cfg.zeroFillSegments);
+                return newSegment(id);
             } catch (IOException e) {
                 throw new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
             }
         });
     }
+
+    /**
+     * A free file renamed to segment {@code id} (zero-filled ahead or recycled by the cleaner),
+     * else a new file: full length but sparse when preallocating. New files are never zero-filled
+     * here, on the write path: that would write every byte twice while the disk is busiest;
+     * {@link #fillSpareIfIdle} does it when the log is quiet.
+     */
+    private Segment newSegment(long id) throws IOException {
+        Segment reused = cfg.preallocateSegments ? reuse(id) : null;
+        if (reused != null) {
+            return reused;
+        }
+        return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments);
+    }
+
+    private long appendedAtLastLook = -1;
+    private final AtomicLong spareNames = new AtomicLong(System.currentTimeMillis());
+
+    /**
+     * Zero-fills one free file if the log appended less than {@link #IDLE_BYTES} since the last
+     * call and fewer than {@link #MAX_FREE_FILES} wait. Appends to a zero-filled file overwrite
+     * allocated blocks, so their fdatasync flushes data without a journal commit (durable
+     * writes are then about twice as fast at queue depth 1). Called periodically by the
+     * engine's maintenance thread; returns whether it filled one.
+     */
+    synchronized boolean fillSpareIfIdle() {
+        long now = appendedBytes.get();
+        boolean idle = appendedAtLastLook >= 0 && now - appendedAtLastLook < IDLE_BYTES;
+        appendedAtLastLook = now;
+        if (!idle || closing || !cfg.preallocateSegments || !cfg.zeroFillSegments) {
+            return false;
+        }
+        try {
+            if (freeFiles() >= MAX_FREE_FILES || dir.toFile().getUsableSpace() < cfg.reserveBytes + 2 * cfg.segmentBytes) {
+                return false;
+            }
+            Path tmp = dir.resolve("spare-" + spareNames.incrementAndGet() + ".tmp");
+            Segment.zeroFill(tmp, cfg.segmentBytes);
+            Files.move(tmp, dir.resolve(tmp.getFileName().toString().replace(".tmp", ".free")));
+            appendedAtLastLook = appendedBytes.get();
+            sparesFilled.incrementAndGet();
+            return true;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot zero-fill a spare segment file", e);
+            return false;
+        }
+    }
+
+    /** Appended bytes between two looks below which the log counts as idle. */
+    private static final long IDLE_BYTES = 1 << 20;
 
     Position position() {
         synchronized (lock) {

@@ -44,6 +44,15 @@ public final class Volume {
     }
 
     /**
+     * Reads like {@link #read} only if it can without waiting for the disk (every stored block
+     * it needs is in memory); otherwise returns false and dst's position is unchanged. For
+     * callers that must not block, such as an event loop deciding whether to hand off.
+     */
+    public boolean tryRead(long offset, ByteBuffer dst) {
+        return engine.tryRead(rec, offset, dst);
+    }
+
+    /**
      * Writes {@code src.remaining()} bytes at {@code offset}. src is not retained after this
      * returns and its position does not move.
      */

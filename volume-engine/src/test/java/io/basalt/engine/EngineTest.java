@@ -294,4 +294,70 @@ class EngineTest {
         }
         assertTrue(engine.stats().syncs() <= 8 * 50, "FUA writes share syncs: " + engine.stats().syncs());
     }
+
+    @Test
+    void sparesAreZeroFilledOnlyWhileIdleAndNewSegmentsTakeThem() throws Exception {
+        Path segs = dir.resolve("segments");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (spareFiles(segs).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<Path> spares = spareFiles(segs);
+        assertFalse(spares.isEmpty(), "an idle log zero-fills spare files");
+        byte[] content = java.nio.file.Files.readAllBytes(spares.get(0));
+        assertEquals(2 << 20, content.length);
+        assertTrue(Arrays.equals(content, new byte[content.length]), "a spare is all zeros");
+
+        engine.createVolume(new VolumeSpec("busy", 64L << 20, false));
+        Volume v = engine.volume("busy");
+        long filledBefore = engine.stats().sparesZeroFilled();
+        long end = System.nanoTime() + 1_500_000_000L;
+        byte[] last = null;
+        long written = 0;
+        for (int i = 0; System.nanoTime() < end; i++) {
+            last = random(i, 64 * 1024);
+            v.write((i % 1024) * 65536L, ByteBuffer.wrap(last), false).join();
+            written = i;
+        }
+        assertEquals(filledBefore, engine.stats().sparesZeroFilled(), "no zero-filling while the log is busy");
+        assertTrue(spareFiles(segs).size() < spares.size() || written * 65536 < 2 * (2 << 20),
+                "new segments took the zero-filled spares");
+        assertArrayEquals(last, read("busy", (written % 1024) * 65536L, last.length));
+    }
+
+    @Test
+    void tryReadServesOnlyWhatIsInMemory() throws Exception {
+        engine.createVolume(new VolumeSpec("cold", 4L << 20, false));
+        Volume v = engine.volume("cold");
+        byte[] data = random(7, 16 * BS);
+        v.write(0, ByteBuffer.wrap(data), true).join();
+        ByteBuffer never = ByteBuffer.allocate(BS);
+        assertTrue(v.tryRead(1L << 20, never), "never-written blocks are zeros without any I/O");
+        assertArrayEquals(new byte[BS], never.array());
+
+        // Drop the segment files' pages from the page cache: clean after the sync, and not yet
+        // touched through the read mapping (mapped pages cannot be dropped).
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c",
+                "import os, sys\nfor p in sys.argv[1:]:\n fd = os.open(p, os.O_RDONLY)\n"
+                        + " os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)\n os.close(fd)"));
+        try (var st = java.nio.file.Files.list(dir.resolve("segments"))) {
+            st.filter(f -> f.toString().endsWith(".seg")).forEach(f -> cmd.add(f.toString()));
+        }
+        assertEquals(0, new ProcessBuilder(cmd).inheritIO().start().waitFor(), "posix_fadvise(DONTNEED) ran");
+        ByteBuffer cold = ByteBuffer.allocate(data.length);
+        assertFalse(v.tryRead(0, cold), "evicted data would need the disk");
+        assertEquals(0, cold.position(), "a refused tryRead consumes nothing");
+        v.read(0, cold);
+        assertArrayEquals(data, cold.array());
+        ByteBuffer warm = ByteBuffer.allocate(data.length);
+        assertTrue(v.tryRead(0, warm), "read once, the pages are in memory again");
+        assertArrayEquals(data, warm.array());
+    }
+
+    private static List<Path> spareFiles(Path segs) throws IOException {
+        try (var st = java.nio.file.Files.list(segs)) {
+            return st.filter(p -> p.getFileName().toString().startsWith("spare-")
+                    && p.getFileName().toString().endsWith(".free")).toList();
+        }
+    }
 }

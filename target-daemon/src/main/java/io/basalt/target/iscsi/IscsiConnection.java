@@ -52,12 +52,15 @@ import java.util.logging.Logger;
 /**
  * One iSCSI connection, which is one session (MaxConnections=1): the login phase, then the
  * full feature phase. Everything here runs on the connection's event loop; SCSI commands are
- * executed on the worker executor and their results come back to the event loop.
+ * executed on the worker executor and their results come back to the event loop, except reads
+ * whose data is in memory, which complete on the event loop (see {@link ScsiPort#tryExecuteNow}).
  */
 final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(IscsiConnection.class.getName());
     /** Commands a session may have received and not completed (the CmdSN window). */
     static final int WINDOW = 128;
+    /** Reads up to this many bytes may complete on the event loop when their data is in memory. */
+    static final int INLINE_READ_MAX = 16 << 10;
     private static final int NOP_INTERVAL_SECONDS = 15;
     private static final int NOP_TIMEOUT_SECONDS = 30;
 
@@ -375,6 +378,16 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void execute(Task task) {
         task.state = Task.State.EXECUTING;
         ScsiTask st = new ScsiTask(nexus, task.lun, task.cdb, task.expectedLength, task.takeData());
+        if (!task.write && task.expectedLength <= INLINE_READ_MAX) {
+            // A small read served from memory completes here: two thread hand-offs cost more
+            // than it. Larger reads go to workers, so that their copying and checksumming run
+            // beside this event loop instead of on it.
+            ScsiResult now = target.port().tryExecuteNow(st);
+            if (now != null) {
+                finish(task, now, null);
+                return;
+            }
+        }
         workers.execute(() -> {
             try {
                 target.port().execute(st).whenComplete((result, err) ->

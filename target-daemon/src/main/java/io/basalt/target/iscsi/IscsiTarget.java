@@ -43,6 +43,11 @@ public final class IscsiTarget implements ScsiPort {
     }
 
     @Override
+    public ScsiResult tryExecuteNow(ScsiTask task) {
+        return scsi.tryExecuteNow(task);
+    }
+
+    @Override
     public long dataOutLength(long lun, byte[] cdb) {
         return scsi.dataOutLength(lun, cdb);
     }

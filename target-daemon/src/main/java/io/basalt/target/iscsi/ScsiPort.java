@@ -16,6 +16,14 @@ public interface ScsiPort {
      */
     CompletableFuture<ScsiResult> execute(ScsiTask task);
 
+    /**
+     * Executes a command at once if it needs no disk access (a read served from memory),
+     * else returns null having done nothing. Never blocks: called on the event loop.
+     */
+    default ScsiResult tryExecuteNow(ScsiTask task) {
+        return null;
+    }
+
     /** Bytes of Data-Out the command consumes (0 for commands that transfer none). */
     long dataOutLength(long lun, byte[] cdb);
 

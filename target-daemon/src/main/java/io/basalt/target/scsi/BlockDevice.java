@@ -26,6 +26,14 @@ public interface BlockDevice {
 
     void read(long offset, ByteBuffer dst);
 
+    /**
+     * {@link #read} only if it needs no disk access (the data is in memory); false otherwise,
+     * with nothing read. Never blocks, so it may be called on an event loop.
+     */
+    default boolean tryRead(long offset, ByteBuffer dst) {
+        return false;
+    }
+
     /** Completes when durable if {@code fua}, else once the data is visible to reads. */
     CompletableFuture<Void> write(long offset, ByteBuffer src, boolean fua);
 

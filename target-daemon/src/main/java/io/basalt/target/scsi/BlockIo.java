@@ -28,6 +28,24 @@ final class BlockIo {
         }
     }
 
+    /** {@link #read} if the device can serve it without waiting for the disk, else null. */
+    static ByteBuf tryRead(BlockDevice device, long offset, int length) {
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+        boolean done = false;
+        try {
+            done = device.tryRead(offset, buf.nioBuffer(0, length));
+            if (done) {
+                buf.writerIndex(length);
+                return buf;
+            }
+            return null;
+        } finally {
+            if (!done) {
+                buf.release();
+            }
+        }
+    }
+
     /**
      * Writes {@code length} bytes of {@code src} from {@code index}. Each component of a
      * composite buffer is written in place when all are sector multiples; otherwise

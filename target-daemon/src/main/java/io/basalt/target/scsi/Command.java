@@ -18,10 +18,19 @@ import java.util.concurrent.CompletableFuture;
  * @param uaAllowed     runs, without reporting it, while a unit attention is pending (SAM-5 §5.14)
  * @param dataOut       bytes of Data-Out the command consumes
  * @param handler       the command's implementation
+ * @param nonBlocking   an implementation that never waits for the disk (may run on an event
+ *                      loop): it returns null, having changed nothing, when it would have to;
+ *                      null when the command has none
  */
 public record Command(String name, int opcode, int serviceAction, int cdbLength, byte[] usage,
                       DataDirection direction, PrAccess prAccess, boolean spc2Allowed, boolean uaAllowed,
-                      DataOutLength dataOut, Handler handler) {
+                      DataOutLength dataOut, Handler handler, Handler nonBlocking) {
+
+    /** This command with a non-blocking implementation. */
+    public Command withNonBlocking(Handler h) {
+        return new Command(name, opcode, serviceAction, cdbLength, usage, direction, prAccess, spc2Allowed, uaAllowed,
+                dataOut, handler, h);
+    }
 
     /** Executes a command. Contract: runs on a worker thread, may block on reads. */
     @FunctionalInterface

@@ -35,7 +35,7 @@ final class CommandSet {
         c.add(cmd("REQUEST SENSE", 0x03, -1, IN, ALLOWED, true, true, null, UnitCommands::requestSense,
                 0x03, 0x01, 0, 0, 0xff, 0x04));
         c.add(cmd("READ(6)", 0x08, -1, IN, READ, false, false, null, Read::handle,
-                0x08, 0x1f, 0xff, 0xff, 0xff, 0x04));
+                0x08, 0x1f, 0xff, 0xff, 0xff, 0x04).withNonBlocking(Read::tryNow));
         c.add(cmd("WRITE(6)", 0x0a, -1, OUT, WRITE, false, false, Write::dataOutLength, Write::handle,
                 0x0a, 0x1f, 0xff, 0xff, 0xff, 0x04));
         c.add(cmd("INQUIRY", 0x12, -1, IN, ALLOWED, true, true, null, Inquiry::handle,
@@ -55,7 +55,7 @@ final class CommandSet {
         c.add(cmd("READ CAPACITY(10)", 0x25, -1, IN, ALLOWED, false, false, null, ReadCapacity::ten,
                 0x25, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0x04));
         c.add(cmd("READ(10)", 0x28, -1, IN, READ, false, false, null, Read::handle,
-                0x28, 0xf8, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff, 0x04));
+                0x28, 0xf8, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff, 0x04).withNonBlocking(Read::tryNow));
         c.add(cmd("WRITE(10)", 0x2a, -1, OUT, WRITE, false, false, Write::dataOutLength, Write::handle,
                 0x2a, 0xf8, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff, 0x04));
         c.add(cmd("WRITE AND VERIFY(10)", 0x2e, -1, OUT, WRITE, false, false, Write::dataOutLength, Write::andVerify,
@@ -88,7 +88,7 @@ final class CommandSet {
         c.add(prOut("PREEMPT AND ABORT", PersistentReserveOut.PREEMPT_AND_ABORT));
         c.add(prOut("REGISTER AND IGNORE EXISTING KEY", PersistentReserveOut.REGISTER_AND_IGNORE_EXISTING_KEY));
         c.add(cmd("READ(16)", 0x88, -1, IN, READ, false, false, null, Read::handle,
-                0x88, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04));
+                0x88, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04).withNonBlocking(Read::tryNow));
         c.add(cmd("COMPARE AND WRITE", 0x89, -1, OUT, WRITE, false, false, CompareAndWrite::dataOutLength,
                 CompareAndWrite::handle,
                 0x89, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0xff, 0, 0x04));
@@ -111,7 +111,7 @@ final class CommandSet {
         c.add(cmd("REPORT SUPPORTED OPERATION CODES", 0xa3, 0x0c, IN, ALLOWED, true, false, null,
                 ReportSupportedOpcodes::handle, 0xa3, 0x0c, 0x87, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04));
         c.add(cmd("READ(12)", 0xa8, -1, IN, READ, false, false, null, Read::handle,
-                0xa8, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04));
+                0xa8, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04).withNonBlocking(Read::tryNow));
         c.add(cmd("WRITE(12)", 0xaa, -1, OUT, WRITE, false, false, Write::dataOutLength, Write::handle,
                 0xaa, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x04));
         c.add(cmd("WRITE AND VERIFY(12)", 0xae, -1, OUT, WRITE, false, false, Write::dataOutLength, Write::andVerify,
@@ -141,6 +141,6 @@ final class CommandSet {
             u[i] = (byte) usage[i];
         }
         return new Command(name, opcode, sa, usage.length, u, direction, pr, spc2Allowed, uaAllowed,
-                dataOut == null ? Command.DataOutLength.NONE : dataOut, handler);
+                dataOut == null ? Command.DataOutLength.NONE : dataOut, handler, null);
     }
 }

@@ -15,7 +15,7 @@ public final class CommandTable {
     /** SPC-5 §4.4.2: an unsupported operation code is ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE. */
     static final Command INVALID_OPCODE = new Command("(invalid operation code)", -1, -1, 1, new byte[1],
             DataDirection.NONE, PrAccess.ALLOWED, true, false, Command.DataOutLength.NONE,
-            r -> Command.now(Sense.illegalRequest(Asc.INVALID_COMMAND_OPERATION_CODE)));
+            r -> Command.now(Sense.illegalRequest(Asc.INVALID_COMMAND_OPERATION_CODE)), null);
 
     /**
      * An unsupported service action is an invalid field in byte 1 (SPC-5 §4.2.5.2). The field
@@ -23,7 +23,7 @@ public final class CommandTable {
      */
     static final Command INVALID_SERVICE_ACTION = new Command("(invalid service action)", -1, -1, 2, new byte[2],
             DataDirection.NONE, PrAccess.ALLOWED, true, false, Command.DataOutLength.NONE,
-            r -> Command.now(Sense.invalidFieldInCdb(1, 4)));
+            r -> Command.now(Sense.invalidFieldInCdb(1, 4)), null);
 
     private final Command[] byOpcode = new Command[256];
     private final Map<Integer, Command[]> byServiceAction = new HashMap<>();

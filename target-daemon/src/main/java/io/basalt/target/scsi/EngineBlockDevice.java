@@ -43,6 +43,11 @@ public final class EngineBlockDevice implements BlockDevice {
     }
 
     @Override
+    public boolean tryRead(long offset, ByteBuffer dst) {
+        return volume.tryRead(offset, dst);
+    }
+
+    @Override
     public CompletableFuture<Void> write(long offset, ByteBuffer src, boolean fua) {
         return volume.write(offset, src, fua);
     }

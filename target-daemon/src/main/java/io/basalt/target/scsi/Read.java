@@ -1,5 +1,6 @@
 package io.basalt.target.scsi;
 
+import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +13,15 @@ final class Read {
     }
 
     static CompletableFuture<ScsiResult> handle(ScsiRequest r) {
+        return run(r, false);
+    }
+
+    /** The same, but null rather than wait for the disk: the data is not all in memory. */
+    static CompletableFuture<ScsiResult> tryNow(ScsiRequest r) {
+        return run(r, true);
+    }
+
+    private static CompletableFuture<ScsiResult> run(ScsiRequest r, boolean nonBlocking) {
         BlockCommand c = BlockCommand.parse(r, true);
         if (c.error() != null) {
             return Command.now(c.error());
@@ -20,6 +30,10 @@ final class Read {
             return Command.now(ScsiResult.good()); // not an error (SBC-4 §5.16)
         }
         int bs = r.blockSize();
-        return Command.now(ScsiResult.good(BlockIo.read(r.lun().device(), c.offset(bs), c.bytes(bs))));
+        if (!nonBlocking) {
+            return Command.now(ScsiResult.good(BlockIo.read(r.lun().device(), c.offset(bs), c.bytes(bs))));
+        }
+        ByteBuf data = BlockIo.tryRead(r.lun().device(), c.offset(bs), c.bytes(bs));
+        return data == null ? null : Command.now(ScsiResult.good(data));
     }
 }

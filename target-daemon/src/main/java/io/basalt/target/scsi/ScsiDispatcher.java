@@ -33,17 +33,40 @@ public final class ScsiDispatcher {
     public CompletableFuture<ScsiResult> execute(Lun lun, ScsiTask task) {
         CompletableFuture<ScsiResult> outcome;
         try {
-            outcome = run(lun, task);
+            outcome = run(lun, task, false);
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        return outcome.handle((result, failure) -> {
-            release(task.dataOut());
-            if (failure == null) {
-                return result;
-            }
-            return SenseMapper.toSense(failure, lun.blockSize(), Cdb.startLba(task.cdb())).result();
-        });
+        return outcome.handle((result, failure) -> finish(lun, task, result, failure));
+    }
+
+    /**
+     * Executes {@code task} at once if its command can complete without waiting for the disk
+     * (a read whose blocks are all in memory); otherwise returns null having changed nothing,
+     * and the caller runs {@link #execute} on a worker. Safe on an event loop.
+     */
+    public ScsiResult tryExecuteNow(Lun lun, ScsiTask task) {
+        if (table.lookup(task.cdb()).nonBlocking() == null) {
+            return null;
+        }
+        CompletableFuture<ScsiResult> outcome;
+        try {
+            outcome = run(lun, task, true);
+        } catch (RuntimeException e) {
+            return finish(lun, task, null, e);
+        }
+        if (outcome == null) {
+            return null;
+        }
+        return outcome.handle((result, failure) -> finish(lun, task, result, failure)).join();
+    }
+
+    private static ScsiResult finish(Lun lun, ScsiTask task, ScsiResult result, Throwable failure) {
+        release(task.dataOut());
+        if (failure == null) {
+            return result;
+        }
+        return SenseMapper.toSense(failure, lun.blockSize(), Cdb.startLba(task.cdb())).result();
     }
 
     /**
@@ -63,7 +86,8 @@ public final class ScsiDispatcher {
         return table.lookup(cdb).direction();
     }
 
-    private CompletableFuture<ScsiResult> run(Lun lun, ScsiTask task) {
+    /** Null only when {@code nonBlocking} and the command would have to wait for the disk. */
+    private CompletableFuture<ScsiResult> run(Lun lun, ScsiTask task, boolean nonBlocking) {
         byte[] cdb = task.cdb();
         Command command = table.lookup(cdb);
         Nexus nexus = task.nexus();
@@ -88,7 +112,8 @@ public final class ScsiDispatcher {
         if (ReservationCheck.conflicts(lun, nexus, command)) {
             return Command.now(ReservationCheck.CONFLICT);
         }
-        return command.handler().handle(new ScsiRequest(lun, task, command, table));
+        Command.Handler h = nonBlocking ? command.nonBlocking() : command.handler();
+        return h.handle(new ScsiRequest(lun, task, command, table));
     }
 
     private static void release(ByteBuf buf) {

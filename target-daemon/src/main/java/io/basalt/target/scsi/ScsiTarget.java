@@ -63,6 +63,15 @@ public final class ScsiTarget {
         return dispatcher.execute(lun, task);
     }
 
+    /** See {@link ScsiDispatcher#tryExecuteNow}; REPORT LUNS and missing LUNs take the worker path. */
+    public ScsiResult tryExecuteNow(ScsiTask task) {
+        if ((task.cdb()[0] & 0xff) == TargetCommands.REPORT_LUNS) {
+            return null;
+        }
+        Lun lun = luns.get(task.lun());
+        return lun == null ? null : dispatcher.tryExecuteNow(lun, task);
+    }
+
     /** Data-Out the CDB needs on that LUN (none for a missing LUN: it is refused at once). */
     public long dataOutLength(long number, byte[] cdb) {
         Lun lun = luns.get(number);

@@ -3,6 +3,8 @@ package io.basalt.target.scsi;
 import static io.basalt.target.scsi.ScsiHarness.A;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -142,5 +144,21 @@ class ReadWriteTest {
         h.run(A, Cdbs.write10(7, 3), d).assertGood();
         assertArrayEquals(d, h.run(A, Cdbs.read10(7, 3)).assertGood().data());
         assertArrayEquals(Arrays.copyOf(new byte[0], 4096), h.read(A, 0, 1));
+    }
+
+    @Test
+    void readsFromMemoryCompleteAtOnceAndOthersAreLeftToWorkers() {
+        byte[] d = Cdbs.pattern(3, 16 * BS);
+        h.write(A, 64, d);
+        Response now = h.tryNow(A, Cdbs.read16(64, 16));
+        assertNotNull(now, "data just written is in memory");
+        assertArrayEquals(d, now.assertGood().data());
+        assertArrayEquals(new byte[8 * BS], h.tryNow(A, Cdbs.read10(4096, 8)).assertGood().data());
+        h.tryNow(A, Cdbs.read16(h.blocks(), 1)).assertSense(SenseKey.ILLEGAL_REQUEST, Asc.LBA_OUT_OF_RANGE);
+        assertNull(h.tryNow(A, Cdbs.write16(0, 1, false)), "writes always go to a worker");
+        assertNull(h.tryNow(A, Cdbs.testUnitReady()), "only commands with a non-blocking form run at once");
+        // A new nexus first sees its power-on unit attention, at once too.
+        h.tryNow(ScsiHarness.B, Cdbs.read16(64, 1)).assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
+        assertArrayEquals(Arrays.copyOf(d, BS), h.tryNow(ScsiHarness.B, Cdbs.read16(64, 1)).assertGood().data());
     }
 }

@@ -83,6 +83,12 @@ final class ScsiHarness implements AutoCloseable {
         return Response.of(r);
     }
 
+    /** {@link ScsiDispatcher#tryExecuteNow}: the response, or null when it would have to wait. */
+    Response tryNow(Nexus nexus, byte[] cdb) {
+        ScsiResult r = dispatcher.tryExecuteNow(lun, new ScsiTask(nexus, 0, cdb, 0, null));
+        return r == null ? null : Response.of(r);
+    }
+
     /** Runs after consuming any pending unit attention of {@code nexus}. */
     Response runClean(Nexus nexus, byte[] cdb, byte[] dataOut) {
         clearAttentions(nexus);
