@@ -89,12 +89,12 @@ public final class EngineConfig {
     }
 
     /**
-     * Whether spare segment files are written out with zeros while the log is idle (with
-     * preallocation; up to 8 spares, recycled files included). Appends to such a file overwrite
+     * Whether segment files are written out with zeros ahead of use (with preallocation):
+     * spares while the log is idle (up to 8 free files, recycled ones included), and a new
+     * segment when the one before it saw durable writes. Appends to such a file overwrite
      * allocated blocks, so fdatasync flushes data only, without a block-allocation journal
-     * commit: about twice the durable writes per second at queue depth 1. When no spare waits,
-     * a new segment is a sparse file: zero-filling on the write path would write every byte
-     * twice while the disk is busiest.
+     * commit: about twice the durable writes per second. Under a load without syncs a new
+     * segment stays sparse: zero-filling then would only double the bytes written.
      */
     public EngineConfig zeroFillSegments(boolean on) {
         this.zeroFillSegments = on;

@@ -31,6 +31,12 @@ final class Segment {
 
     /** The whole file mapped read-only when it is preallocated: reads are then a memory copy. */
     private final MappedByteBuffer map;
+    /**
+     * Whether every block of the file is allocated (zero-filled, recycled, or written to its
+     * end), so that fdatasync after an append flushes data without a journal commit. False for
+     * a sparse new file until it has been written through.
+     */
+    volatile boolean allocated = true;
     /** Readers inside {@link #map}; -1 once unmapped. */
     private final AtomicInteger readers = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean unmapped = new java.util.concurrent.atomic.AtomicBoolean();
@@ -96,11 +102,18 @@ final class Segment {
 
     /**
      * Creates a segment. With {@code fullSize} the file gets its final length at once (sparse),
-     * so it can be mapped for reads and appends never change its size.
+     * so it can be mapped for reads and appends never change its size; with {@code zeroFill} it
+     * is also written out with zeros and synced, so that appends overwrite allocated blocks and
+     * fdatasync flushes data only (no block-allocation journal commit per sync).
      */
-    static Segment create(Path dir, long id, long size, boolean fullSize) throws IOException {
+    static Segment create(Path dir, long id, long size, boolean fullSize, boolean zeroFill) throws IOException {
         Path p = pathOf(dir, id);
         Path tmp = dir.resolve(p.getFileName() + ".tmp");
+        if (zeroFill) {
+            zeroFill(tmp, size);
+            Files.move(tmp, p);
+            return open(dir, id, size);
+        }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             if (fullSize) {
@@ -111,25 +124,45 @@ final class Segment {
             throw e;
         }
         Files.move(tmp, p);
-        return open(dir, id, fullSize ? size : 0);
+        Segment s = open(dir, id, fullSize ? size : 0);
+        s.allocated = false;
+        return s;
     }
 
     /** Writes {@code file} out with {@code size} zero bytes and syncs it; deletes it on failure. */
     static void zeroFill(Path file, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-            for (long pos = 0; pos < size; pos += zeros.capacity()) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
-                while (zeros.hasRemaining()) {
-                    ch.write(zeros, pos + zeros.position());
-                }
-            }
-            ch.force(true);
+            writeZeros(ch, size);
         } catch (IOException e) {
             Files.deleteIfExists(file);
             throw e;
         }
+    }
+
+    /**
+     * Zero-fills this (not yet used) segment in place and marks it allocated. Only for a spare
+     * nobody appends to yet.
+     */
+    Segment zeroFillInPlace() {
+        try {
+            writeZeros(channel, channel.size());
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.NO_SPACE, "cannot zero-fill segment " + id + ": " + e.getMessage(), e);
+        }
+        allocated = true;
+        return this;
+    }
+
+    private static void writeZeros(FileChannel ch, long size) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        for (long pos = 0; pos < size; pos += zeros.capacity()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
+            while (zeros.hasRemaining()) {
+                ch.write(zeros, pos + zeros.position());
+            }
+        }
+        ch.force(true);
     }
 
     /** Reads exactly dst.remaining() bytes at {@code pos}; false if the segment was deleted meanwhile. */

@@ -104,17 +104,26 @@ final class SegmentLog implements Closeable {
 
     /**
      * A free file renamed to segment {@code id} (zero-filled ahead or recycled by the cleaner),
-     * else a new file: full length but sparse when preallocating. New files are never zero-filled
-     * here, on the write path: that would write every byte twice while the disk is busiest;
-     * {@link #fillSpareIfIdle} does it when the log is quiet.
+     * else a new file of full length when preallocating. The new file is zero-filled only when
+     * the segment before it saw durable writes ({@link #DURABLE_SYNCS} syncs or more): their
+     * fdatasync then flushes data without a journal commit, worth writing the segment twice.
+     * Under a load without syncs it stays sparse, since zero-filling would double the bytes
+     * written while the disk is busiest; {@link #fillSpareIfIdle} zero-fills when it is quiet.
      */
     private Segment newSegment(long id) throws IOException {
+        long syncs = syncCount.get();
+        boolean durableLoad = syncs - syncsAtLastNewSegment.getAndSet(syncs) >= DURABLE_SYNCS;
         Segment reused = cfg.preallocateSegments ? reuse(id) : null;
         if (reused != null) {
             return reused;
         }
-        return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments);
+        boolean zeroFill = durableLoad && cfg.preallocateSegments && cfg.zeroFillSegments;
+        return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments, zeroFill);
     }
+
+    /** Syncs during one segment's life above which the next new segment is zero-filled. */
+    private static final long DURABLE_SYNCS = 16;
+    private final AtomicLong syncsAtLastNewSegment = new AtomicLong();
 
     private long appendedAtLastLook = -1;
     private final AtomicLong spareNames = new AtomicLong(System.currentTimeMillis());
@@ -248,6 +257,11 @@ final class SegmentLog implements Closeable {
     }
 
     private void roll(boolean forCleaner) {
+        roll(forCleaner, false);
+    }
+
+    /** Seals the current segment and continues in the spare; {@code early} when it is not full. */
+    private void roll(boolean forCleaner, boolean early) {
         if (!forCleaner && dir.toFile().getUsableSpace() < cfg.reserveBytes) {
             throw new EngineException(EngineException.Kind.NO_SPACE,
                     "free space below the reserve of " + cfg.reserveBytes + " bytes in " + dir);
@@ -261,13 +275,52 @@ final class SegmentLog implements Closeable {
             throw c instanceof EngineException ee ? ee
                     : new EngineException(EngineException.Kind.NO_SPACE, "cannot create a segment: " + c.getMessage(), c);
         }
+        if (!early) {
+            current.allocated = true; // written through to its end
+        }
         seal();
         unsynced.add(current);
         segments.put(next.id, next);
         current = next;
         writePos = 0;
+        syncsOnCurrent = 0;
         spare = allocateAsync();
     }
+
+    /**
+     * Durable writes to a sparse segment pay a journal commit on every fdatasync (the blocks
+     * are allocated as they are written). Once the current segment has seen
+     * {@link #DURABLE_SYNCS} syncs, this zero-fills the waiting spare if it is sparse too and
+     * then moves appends to it, leaving the sparse segment's unwritten tail as a hole. Called
+     * by the syncer after each sync.
+     */
+    private void leaveSparseSegmentUnderDurableLoad() {
+        if (!cfg.preallocateSegments || !cfg.zeroFillSegments) {
+            return;
+        }
+        synchronized (lock) {
+            if (current.allocated || ++syncsOnCurrent < DURABLE_SYNCS || failure != null || !spare.isDone()) {
+                return;
+            }
+            Segment next;
+            try {
+                next = spare.join();
+            } catch (RuntimeException e) {
+                return; // roll() reports the failure when it needs a segment
+            }
+            if (!next.allocated) {
+                spare = spare.thenApplyAsync(Segment::zeroFillInPlace); // roll() waits for it
+                return;
+            }
+            try {
+                roll(false, true);
+            } catch (EngineException e) {
+                LOG.log(Level.FINE, "staying in sparse segment " + current.id, e);
+            }
+        }
+    }
+
+    private int syncsOnCurrent;
 
     /** Writes the SEAL record that closes the current segment. Caller holds the lock. */
     private void seal() {
@@ -292,7 +345,7 @@ final class SegmentLog implements Closeable {
      */
     void recycle(Segment s) throws IOException {
         s.closeQuietly();
-        if (cfg.preallocateSegments && freeFiles() < MAX_FREE_FILES && Files.size(s.path) == cfg.segmentBytes) {
+        if (cfg.preallocateSegments && s.allocated && freeFiles() < MAX_FREE_FILES && Files.size(s.path) == cfg.segmentBytes) {
             Files.move(s.path, dir.resolve(String.format("%016x.free", s.id)));
         } else {
             Files.deleteIfExists(s.path);
@@ -406,6 +459,7 @@ final class SegmentLog implements Closeable {
             synced = target;
             syncedPosition = targetPos;
             completeUpTo(target);
+            leaveSparseSegmentUnderDurableLoad();
         }
     }
 

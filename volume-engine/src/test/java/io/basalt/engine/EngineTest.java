@@ -354,6 +354,24 @@ class EngineTest {
         assertArrayEquals(data, warm.array());
     }
 
+    @Test
+    void durableWritesMoveOffASparseSegmentAndSurviveACrash() throws Exception {
+        engine.createVolume(new VolumeSpec("fua", 4L << 20, false));
+        long before = engine.stats().segments();
+        byte[][] data = new byte[64][];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = random(1000 + i, BS);
+            engine.volume("fua").write((long) i * BS, ByteBuffer.wrap(data[i]), true).join();
+        }
+        // 64 blocks are an eighth of one 2 MiB segment: only the move to allocated space rolls.
+        assertTrue(engine.stats().segments() > before, "durable writes left the sparse first segment");
+        engine.crash();
+        engine = BlockEngine.open(dir, cfg());
+        for (int i = 0; i < data.length; i++) {
+            assertArrayEquals(data[i], read("fua", (long) i * BS, BS), "block " + i);
+        }
+    }
+
     private static List<Path> spareFiles(Path segs) throws IOException {
         try (var st = java.nio.file.Files.list(segs)) {
             return st.filter(p -> p.getFileName().toString().startsWith("spare-")
