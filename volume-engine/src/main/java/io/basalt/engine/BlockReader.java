@@ -81,15 +81,12 @@ final class BlockReader {
             long block = pos >>> Blocks.BLOCK_SHIFT;
             int from = (int) (pos & (Blocks.BLOCK_SIZE - 1));
             int n = (int) Math.min(Blocks.BLOCK_SIZE - from, end - pos);
-            ByteBuffer part = dst.duplicate();
-            part.position(start + (int) (pos - offset)).limit(start + (int) (pos - offset) + n);
+            int at = start + (int) (pos - offset);
             Loc loc = resolve(c, lineage, block, seq);
             if (loc == null || loc.zero()) {
-                while (part.hasRemaining()) {
-                    part.put((byte) 0);
-                }
+                dst.put(at, ZEROS, 0, n);
             } else {
-                int got = readStored(name, block, loc, from, part, residentOnly);
+                int got = readStored(name, block, loc, from, dst, at, n, residentOnly);
                 if (got != DONE) {
                     return got;
                 }
@@ -138,12 +135,14 @@ final class BlockReader {
     }
 
     /**
-     * Reads bytes [from, from + part.remaining()) of a stored block: DONE, GONE when its segment
-     * was cleaned away meanwhile, NOT_RESIDENT when {@code residentOnly} and it is not in memory. Uncompressed blocks are read straight into the caller's buffer (the OS page cache
-     * serves them); decoded compressed blocks go through the read cache.
+     * Reads bytes [from, from + n) of a stored block into dst at index {@code at} (dst's
+     * position and limit are left as they are): DONE, GONE when its segment was cleaned away
+     * meanwhile, NOT_RESIDENT when {@code residentOnly} and it is not in memory. Whole
+     * uncompressed blocks go straight into dst and are checked there (the OS page cache serves
+     * them); decoded compressed blocks go through the read cache.
      */
-    private int readStored(String name, long block, Loc loc, int from, ByteBuffer part, boolean residentOnly) {
-        if (loc.compressed() && cache.get(loc, from, part)) {
+    private int readStored(String name, long block, Loc loc, int from, ByteBuffer dst, int at, int n, boolean residentOnly) {
+        if (loc.compressed() && cache.get(loc, from, dst.duplicate().position(at).limit(at + n))) {
             return DONE;
         }
         Segment seg = log.segments.get(loc.segment());
@@ -154,23 +153,25 @@ final class BlockReader {
             return NOT_RESIDENT;
         }
         try {
-            boolean direct = from == 0 && part.remaining() == Blocks.BLOCK_SIZE && !loc.compressed();
-            ByteBuffer stored = direct ? part.duplicate() : ByteBuffer.allocate(loc.length());
-            int p0 = stored.position();
+            if (from == 0 && n == Blocks.BLOCK_SIZE && !loc.compressed()) {
+                if (!seg.readAt(dst, at, loc.offset(), n)) {
+                    return GONE;
+                }
+                if (RecordFormat.crc(dst, at, n) != loc.crc()) {
+                    throw medium(name, block, loc);
+                }
+                return DONE;
+            }
+            ByteBuffer stored = ByteBuffer.allocate(loc.length());
             if (!seg.read(stored, loc.offset())) {
                 return GONE;
             }
-            stored.limit(stored.position()).position(p0);
+            stored.flip();
             if (RecordFormat.crc(stored) != loc.crc()) {
-                throw new MediumErrorException(name, block << Blocks.BLOCK_SHIFT,
-                        "segment " + loc.segment() + " offset " + loc.offset());
-            }
-            if (direct) {
-                part.position(part.limit());
-                return DONE;
+                throw medium(name, block, loc);
             }
             byte[] decoded = decode(name, block, loc, stored);
-            part.put(decoded, from, part.remaining());
+            dst.put(at, decoded, from, n);
             if (loc.compressed()) {
                 cache.put(loc, decoded);
             }
@@ -179,6 +180,12 @@ final class BlockReader {
             throw new EngineException(EngineException.Kind.IO_ERROR, "read of segment " + loc.segment() + " failed: " + e.getMessage(), e);
         }
     }
+
+    private static MediumErrorException medium(String name, long block, Loc loc) {
+        return new MediumErrorException(name, block << Blocks.BLOCK_SHIFT, "segment " + loc.segment() + " offset " + loc.offset());
+    }
+
+    private static final byte[] ZEROS = new byte[Blocks.BLOCK_SIZE];
 
     /** Reads a stored block from disk (never the cache) and checks its CRC32C. A cleaned segment counts as fine. */
     boolean verifyStored(Loc loc) {

@@ -96,4 +96,18 @@ final class RecordFormat {
         c.update(data.duplicate());
         return (int) c.getValue();
     }
+
+    /**
+     * CRC32C of bytes [at, at + n) of {@code b}. Moves b's position and limit for the update
+     * and puts them back (no view object on the read path); b must not be shared meanwhile.
+     */
+    static int crc(ByteBuffer b, int at, int n) {
+        int position = b.position();
+        int limit = b.limit();
+        CRC32C c = new CRC32C();
+        b.limit(at + n).position(at);
+        c.update(b);
+        b.limit(limit).position(position);
+        return (int) c.getValue();
+    }
 }

@@ -184,6 +184,32 @@ final class Segment {
         }
     }
 
+    /**
+     * Reads {@code n} bytes at {@code pos} into dst at index {@code at}, leaving dst's position
+     * and limit as they are; false if the segment was deleted meanwhile.
+     */
+    boolean readAt(ByteBuffer dst, int at, long pos, int n) throws IOException {
+        if (map == null) {
+            return read(dst.duplicate().position(at).limit(at + n), pos);
+        }
+        if (pos < 0 || pos + n > map.capacity()) {
+            throw new IOException("read past the end of segment " + id + " at " + pos);
+        }
+        int r;
+        do {
+            r = readers.get();
+            if (r < 0) {
+                return false;
+            }
+        } while (!readers.compareAndSet(r, r + 1));
+        try {
+            dst.put(at, map, (int) pos, n);
+            return true;
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
     private boolean readMapped(ByteBuffer dst, long pos) throws IOException {
         int n = dst.remaining();
         if (pos < 0 || pos + n > map.capacity()) {
