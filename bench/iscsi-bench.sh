@@ -57,10 +57,22 @@ basalt_url=iscsi://127.0.0.1:$basalt_port/iqn.2026-11.io.basalt:bench/0
 head -c $size /dev/urandom >"$work/fill.img"
 for u in "$tgt_url" "$basalt_url"; do qemu-img convert -n -f raw -O raw "$work/fill.img" "$u"; done
 rm -f "$work/fill.img"
+sleep 15
 
+# After every run both targets get time to settle (write-back, Basalt's checkpoints and idle
+# zero-filling of spare segments), so that neither's background work runs during the other's
+# measurement.
+settle=${SETTLE:-6}
 run() { # url pattern qd bs flags -> IOPS
     "$work/iscsi-bench" "$1" "$2" "$secs" "$3" "$4" ${5:-} | sed -n 's/.* = \([0-9.]*\) IOPS.*/\1/p'
+    sleep "$settle"
 }
+# A short warm-up on each side (the JVM compiles Basalt's read and write paths), not counted.
+for u in "$tgt_url" "$basalt_url"; do
+    "$work/iscsi-bench" "$u" randread 3 8 4096 >/dev/null
+    "$work/iscsi-bench" "$u" randwrite 3 8 4096 >/dev/null
+done
+sleep "$settle"
 printf '%-34s %12s %12s %8s\n' "case" "basalt IOPS" "tgt IOPS" "ratio"
 while read -r name pattern qd bs flags; do
     t=$(run "$tgt_url" "$pattern" "$qd" "$bs" "$flags")

@@ -96,7 +96,7 @@ public final class BlockEngine implements Closeable {
             maintenance.execute(this::reclaimQuietly);
         }
         if (cfg.preallocateSegments && cfg.zeroFillSegments) {
-            maintenance.scheduleWithFixedDelay(log::fillSpareIfIdle, 500, 500, TimeUnit.MILLISECONDS);
+            maintenance.scheduleWithFixedDelay(() -> log.fillSpareIfIdle(reader.reads.sum()), 500, 500, TimeUnit.MILLISECONDS);
         }
         if (cfg.backgroundCleaner) {
             long ms = cfg.cleanerPolicy.interval().toMillis();

@@ -2,9 +2,9 @@ package io.basalt.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
-import org.lmdbjava.Cursor;
 
 /**
  * The read path: resolve each block through memtable, index and ancestor lineages, read the
@@ -19,6 +19,8 @@ final class BlockReader {
     private final SegmentLog log;
     private final ReadCache cache;
     private final Checkpointer checkpointer;
+    /** Reads served (and tried), so that background work can tell an idle engine. */
+    final LongAdder reads = new LongAdder();
 
     BlockReader(Index index, Catalog catalog, Memtable memtable, SegmentLog log, ReadCache cache, Checkpointer checkpointer) {
         this.index = index;
@@ -47,13 +49,14 @@ final class BlockReader {
     }
 
     private boolean read(String name, long lineage, long seq, long offset, ByteBuffer dst, boolean residentOnly) {
+        reads.increment();
         int start = dst.position();
         int len = dst.remaining();
         for (int attempt = 0; ; attempt++) {
             long gen = checkpointer.generation;
             int outcome;
             try (Index.Reader r = index.reader()) {
-                outcome = readOnce(name, r.cursor(), lineage, seq, offset, dst, start, len, residentOnly);
+                outcome = readOnce(name, r, lineage, seq, offset, dst, start, len, residentOnly);
             }
             if (outcome == NOT_RESIDENT) {
                 return false;
@@ -73,7 +76,7 @@ final class BlockReader {
     private static final int GONE = 1;
     private static final int NOT_RESIDENT = 2;
 
-    private int readOnce(String name, Cursor<ByteBuffer> c, long lineage, long seq, long offset, ByteBuffer dst, int start,
+    private int readOnce(String name, Index.Reader c, long lineage, long seq, long offset, ByteBuffer dst, int start,
                          int len, boolean residentOnly) {
         long pos = offset;
         long end = offset + len;
@@ -102,7 +105,7 @@ final class BlockReader {
             long gen = checkpointer.generation;
             boolean m;
             try (Index.Reader r = index.reader()) {
-                Loc loc = resolve(r.cursor(), lineage, block, seq);
+                Loc loc = resolve(r, lineage, block, seq);
                 m = loc != null && !loc.zero();
             }
             if (gen == checkpointer.generation) {
@@ -112,7 +115,7 @@ final class BlockReader {
     }
 
     /** The version a view (lineage, seq) sees: memtable first, then index, then the parent. */
-    Loc resolve(Cursor<ByteBuffer> c, long lineage, long block, long seq) {
+    Loc resolve(Index.Reader c, long lineage, long block, long seq) {
         long l = lineage;
         long v = seq;
         while (l != 0) {
@@ -120,7 +123,7 @@ final class BlockReader {
             if (m != null && m.seq() <= v) {
                 return m;
             }
-            Loc e = index.floor(c, l, block, v);
+            Loc e = c.floor(l, block, v);
             if (e != null) {
                 return e;
             }

@@ -52,16 +52,74 @@ final class Index implements Closeable {
         private Txn<ByteBuffer> txn;
         private Cursor<ByteBuffer> cursor;
         private boolean active;
+        /** The cursor is at the first key >= (lastLineage, lastBlock, lastInv), or past the end. */
+        private boolean positioned;
+        private boolean atEnd;
+        private long lastLineage;
+        private long lastBlock;
+        private long lastInv;
 
         Cursor<ByteBuffer> cursor() {
             return cursor;
         }
 
+        /**
+         * {@link Index#floor} through this reader's cursor. For the block right after the
+         * previous lookup in the same lineage (a sequential read) it steps forward a few
+         * entries instead of seeking from the root: the cursor already sits at the first key
+         * at or after the previous target, so every key between it and the new target is met.
+         */
+        Loc floor(long lineage, long block, long maxSeq) {
+            long inv = Long.MAX_VALUE - maxSeq;
+            boolean sequential = positioned && lineage == lastLineage && block == lastBlock + 1;
+            positioned = true;
+            lastLineage = lineage;
+            lastBlock = block;
+            lastInv = inv;
+            if (sequential) {
+                if (atEnd) {
+                    return null;
+                }
+                for (int step = 0; step < SEQUENTIAL_STEPS; step++) {
+                    ByteBuffer k = cursor.key().order(BIG_ENDIAN);
+                    if (compare(k.getLong(0), k.getLong(8), k.getLong(16), lineage, block, inv) >= 0) {
+                        return match(k, lineage, block);
+                    }
+                    if (!cursor.next()) {
+                        atEnd = true;
+                        return null;
+                    }
+                }
+            }
+            atEnd = !cursor.get(key(lineage, block, maxSeq), GetOp.MDB_SET_RANGE);
+            return atEnd ? null : match(cursor.key().order(BIG_ENDIAN), lineage, block);
+        }
+
+        private Loc match(ByteBuffer k, long lineage, long block) {
+            if (k.getLong(0) != lineage || k.getLong(8) != block) {
+                return null;
+            }
+            return decode(Long.MAX_VALUE - k.getLong(16), cursor.val());
+        }
+
         @Override
         public void close() {
             active = false;
+            positioned = false;
             txn.reset();
         }
+    }
+
+    /** Entries a sequential lookup steps over before it seeks instead (older versions kept for snapshots). */
+    private static final int SEQUENTIAL_STEPS = 4;
+
+    /** Key order: LMDB compares the big-endian bytes, which for these non-negative longs is numeric order. */
+    private static int compare(long l1, long b1, long s1, long l2, long b2, long s2) {
+        int c = Long.compare(l1, l2);
+        if (c == 0) {
+            c = Long.compare(b1, b2);
+        }
+        return c != 0 ? c : Long.compare(s1, s2);
     }
 
     private final ThreadLocal<Reader> readers = ThreadLocal.withInitial(Reader::new);

@@ -126,19 +126,22 @@ final class SegmentLog implements Closeable {
     private final AtomicLong syncsAtLastNewSegment = new AtomicLong();
 
     private long appendedAtLastLook = -1;
+    private long readsAtLastLook;
     private final AtomicLong spareNames = new AtomicLong(System.currentTimeMillis());
 
     /**
-     * Zero-fills one free file if the log appended less than {@link #IDLE_BYTES} since the last
-     * call and fewer than {@link #MAX_FREE_FILES} wait. Appends to a zero-filled file overwrite
-     * allocated blocks, so their fdatasync flushes data without a journal commit (durable
-     * writes are then about twice as fast at queue depth 1). Called periodically by the
-     * engine's maintenance thread; returns whether it filled one.
+     * Zero-fills one free file if, since the last call, the log appended less than
+     * {@link #IDLE_BYTES} and the engine served fewer than {@link #IDLE_READS} reads (their
+     * total so far is {@code reads}), and fewer than {@link #MAX_FREE_FILES} wait. Appends to a
+     * zero-filled file overwrite allocated blocks, so their fdatasync flushes data without a
+     * journal commit. Called periodically by the engine's maintenance thread; returns whether
+     * it filled one.
      */
-    synchronized boolean fillSpareIfIdle() {
+    synchronized boolean fillSpareIfIdle(long reads) {
         long now = appendedBytes.get();
-        boolean idle = appendedAtLastLook >= 0 && now - appendedAtLastLook < IDLE_BYTES;
+        boolean idle = appendedAtLastLook >= 0 && now - appendedAtLastLook < IDLE_BYTES && reads - readsAtLastLook < IDLE_READS;
         appendedAtLastLook = now;
+        readsAtLastLook = reads;
         if (!idle || closing || !cfg.preallocateSegments || !cfg.zeroFillSegments) {
             return false;
         }
@@ -157,6 +160,9 @@ final class SegmentLog implements Closeable {
             return false;
         }
     }
+
+    /** Reads between two looks below which the engine counts as idle. */
+    private static final long IDLE_READS = 64;
 
     /** Appended bytes between two looks below which the log counts as idle. */
     private static final long IDLE_BYTES = 1 << 20;

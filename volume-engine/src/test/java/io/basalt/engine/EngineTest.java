@@ -372,6 +372,60 @@ class EngineTest {
         }
     }
 
+    @Test
+    void sequentialReadsAcrossVersionsSnapshotsAndAClone() {
+        engine.createVolume(new VolumeSpec("seq", 1L << 20, false));
+        Volume v = engine.volume("seq");
+        int blocks = 64;
+        byte[][] a = new byte[blocks][];
+        for (int b = 0; b < blocks; b++) {
+            a[b] = random(50_000 + b, BS);
+            v.write((long) b * BS, ByteBuffer.wrap(a[b]), false).join();
+        }
+        engine.createSnapshot("seq", "a");
+        byte[][] head = a.clone();
+        for (int b = 0; b < blocks; b += 2) {
+            head[b] = random(60_000 + b, BS);
+            v.write((long) b * BS, ByteBuffer.wrap(head[b]), false).join();
+        }
+        engine.createSnapshot("seq", "b");
+        byte[][] atB = head.clone();
+        for (int b = 0; b < blocks; b += 3) {
+            head[b] = random(70_000 + b, BS);
+            v.write((long) b * BS, ByteBuffer.wrap(head[b]), false).join();
+        }
+        v.unmap(10L * BS, 5L * BS).join();
+        for (int b = 10; b < 15; b++) {
+            head[b] = new byte[BS];
+        }
+        engine.createSnapshot("seq", "c"); // folds everything into the index: reads go through LMDB
+        engine.cloneSnapshot("seq", "b", "fork");
+        byte[] forkBlock = random(80_000, BS);
+        engine.volume("fork").write(7L * BS, ByteBuffer.wrap(forkBlock), false).join();
+        byte[][] fork = atB.clone();
+        fork[7] = forkBlock;
+
+        assertArrayEquals(concat(head), read("seq", 0, blocks * BS), "head, whole range");
+        assertArrayEquals(concat(Arrays.copyOfRange(head, 5, 40)), read("seq", 5L * BS, 35 * BS), "head, from block 5");
+        assertArrayEquals(concat(a), readSnapshot("seq", "a", blocks), "snapshot a");
+        assertArrayEquals(concat(atB), readSnapshot("seq", "b", blocks), "snapshot b");
+        assertArrayEquals(concat(fork), read("fork", 0, blocks * BS), "clone of b, through its parent");
+    }
+
+    private byte[] readSnapshot(String vol, String snap, int blocks) {
+        ByteBuffer dst = ByteBuffer.allocate(blocks * BS);
+        engine.readSnapshot(vol, snap, 0, dst);
+        return dst.array();
+    }
+
+    private static byte[] concat(byte[][] parts) {
+        ByteBuffer all = ByteBuffer.allocate(parts.length * BS);
+        for (byte[] p : parts) {
+            all.put(p);
+        }
+        return all.array();
+    }
+
     private static List<Path> spareFiles(Path segs) throws IOException {
         try (var st = java.nio.file.Files.list(segs)) {
             return st.filter(p -> p.getFileName().toString().startsWith("spare-")
