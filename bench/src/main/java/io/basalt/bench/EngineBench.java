@@ -76,7 +76,7 @@ public final class EngineBench {
      * 1 GiB of new data in 1 MiB writes, the final flush included in the time. Neither side
      * may overwrite what it wrote in this case, so both have to get it all to the disk.
      */
-    private static void seqRow(BlockEngine engine, FileChannel ch) throws IOException {
+    private static void seqRow(BlockEngine engine, FileChannel ch) throws IOException, InterruptedException {
         if (!selected("seq write")) {
             return;
         }
@@ -92,6 +92,7 @@ public final class EngineBench {
         }
         v.flush().join();
         double basalt = total / 1048576.0 / ((System.nanoTime() - t0) / 1e9);
+        settle();
         t0 = System.nanoTime();
         for (long pos = 0; pos < total; pos += b.capacity()) {
             b.clear();
@@ -101,7 +102,17 @@ public final class EngineBench {
         }
         ch.force(false);
         double plain = total / 1048576.0 / ((System.nanoTime() - t0) / 1e9);
+        settle();
         System.out.printf("%-34s %14.0f %14.0f %7.2fx%n", "seq write 1 MiB qd1 (MiB/s)", basalt, plain, basalt / plain);
+    }
+
+    /**
+     * Pause after every run ({@code -Dbench.settle=SECONDS}, default 3) so that one side's
+     * write-back and background work (Basalt's checkpoints, zero-filling of spare segments)
+     * does not run during the other side's measurement.
+     */
+    private static void settle() throws InterruptedException {
+        Thread.sleep((long) (Double.parseDouble(System.getProperty("bench.settle", "3")) * 1000));
     }
 
     /** {@code -Dbench.cases=read,durable} runs only the cases whose names contain one of the words. */
@@ -128,7 +139,9 @@ public final class EngineBench {
             return;
         }
         double b = run(basalt, seconds, threads, BS, c);
+        settle();
         double p = run(plain, seconds, threads, BS, c);
+        settle();
         System.out.printf("%-34s %14.0f %14.0f %7.2fx%n", name + " (IOPS)", b, p, b / p);
     }
 
