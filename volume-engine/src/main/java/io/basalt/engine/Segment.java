@@ -37,6 +37,8 @@ final class Segment {
      * a sparse new file until it has been written through.
      */
     volatile boolean allocated = true;
+    /** A zero-fill in place was started for this spare (tried once). Guarded by the log's lock. */
+    boolean zeroFillTried;
     /** Readers inside {@link #map}; -1 once unmapped. */
     private final AtomicInteger readers = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean unmapped = new java.util.concurrent.atomic.AtomicBoolean();

@@ -96,8 +96,16 @@ final class SegmentLog implements Closeable {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return newSegment(id);
-            } catch (IOException e) {
-                throw new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                // No file may stay behind under this id: recovery would take an empty (or
+                // stale) segment followed by real ones for the end of the log.
+                try {
+                    Files.deleteIfExists(Segment.pathOf(dir, id));
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+                throw e instanceof EngineException ee ? ee
+                        : new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
             }
         });
     }
@@ -138,6 +146,16 @@ final class SegmentLog implements Closeable {
      * it filled one.
      */
     synchronized boolean fillSpareIfIdle(long reads) {
+        try {
+            return fillSpareIfIdleOnce(reads);
+        } catch (RuntimeException e) {
+            // An unchecked failure would cancel the periodic task for good.
+            LOG.log(Level.WARNING, "spare segment filling failed", e);
+            return false;
+        }
+    }
+
+    private boolean fillSpareIfIdleOnce(long reads) {
         long now = appendedBytes.get();
         boolean idle = appendedAtLastLook >= 0 && now - appendedAtLastLook < IDLE_BYTES && reads - readsAtLastLook < IDLE_READS;
         appendedAtLastLook = now;
@@ -151,7 +169,12 @@ final class SegmentLog implements Closeable {
             }
             Path tmp = dir.resolve("spare-" + spareNames.incrementAndGet() + ".tmp");
             Segment.zeroFill(tmp, cfg.segmentBytes);
-            Files.move(tmp, dir.resolve(tmp.getFileName().toString().replace(".tmp", ".free")));
+            try {
+                Files.move(tmp, dir.resolve(tmp.getFileName().toString().replace(".tmp", ".free")));
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
             appendedAtLastLook = appendedBytes.get();
             sparesFilled.incrementAndGet();
             return true;
@@ -315,7 +338,10 @@ final class SegmentLog implements Closeable {
                 return; // roll() reports the failure when it needs a segment
             }
             if (!next.allocated) {
-                spare = spare.thenApplyAsync(Segment::zeroFillInPlace); // roll() waits for it
+                if (!next.zeroFillTried) {
+                    next.zeroFillTried = true;
+                    spare = spare.thenApplyAsync(this::zeroFillOrKeepSparse); // roll() waits for it
+                }
                 return;
             }
             try {
@@ -327,6 +353,22 @@ final class SegmentLog implements Closeable {
     }
 
     private int syncsOnCurrent;
+
+    /**
+     * Zero-fills a spare in place; when space is short or the writing fails, the spare stays a
+     * usable sparse segment (zeros already written there read like its holes).
+     */
+    private Segment zeroFillOrKeepSparse(Segment s) {
+        if (dir.toFile().getUsableSpace() < cfg.reserveBytes + 2 * cfg.segmentBytes) {
+            return s;
+        }
+        try {
+            return s.zeroFillInPlace();
+        } catch (EngineException e) {
+            LOG.log(Level.WARNING, "cannot zero-fill spare segment " + s.id + "; it stays sparse", e);
+            return s;
+        }
+    }
 
     /** Writes the SEAL record that closes the current segment. Caller holds the lock. */
     private void seal() {

@@ -59,8 +59,6 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(IscsiConnection.class.getName());
     /** Commands a session may have received and not completed (the CmdSN window). */
     static final int WINDOW = 128;
-    /** Reads up to this many bytes may complete on the event loop when their data is in memory. */
-    static final int INLINE_READ_MAX = 16 << 10;
     private static final int NOP_INTERVAL_SECONDS = 15;
     private static final int NOP_TIMEOUT_SECONDS = 30;
 
@@ -378,11 +376,16 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void execute(Task task) {
         task.state = Task.State.EXECUTING;
         ScsiTask st = new ScsiTask(nexus, task.lun, task.cdb, task.expectedLength, task.takeData());
-        if (!task.write && task.expectedLength <= INLINE_READ_MAX) {
+        if (!task.write) {
             // A small read served from memory completes here: two thread hand-offs cost more
-            // than it. Larger reads go to workers, so that their copying and checksumming run
-            // beside this event loop instead of on it.
-            ScsiResult now = target.port().tryExecuteNow(st);
+            // than it (see Read.tryNow for what qualifies).
+            ScsiResult now;
+            try {
+                now = target.port().tryExecuteNow(st);
+            } catch (RuntimeException e) {
+                finish(task, null, e);
+                return;
+            }
             if (now != null) {
                 finish(task, now, null);
                 return;

@@ -16,10 +16,16 @@ final class Read {
         return run(r, false);
     }
 
-    /** The same, but null rather than wait for the disk: the data is not all in memory. */
+    /**
+     * The same for a read of up to {@link #NON_BLOCKING_MAX} bytes whose data is all in memory;
+     * null otherwise (it would wait for the disk, or is large enough that its copying and
+     * checksumming belong on a worker, beside the event loop rather than on it).
+     */
     static CompletableFuture<ScsiResult> tryNow(ScsiRequest r) {
         return run(r, true);
     }
+
+    static final int NON_BLOCKING_MAX = 16 << 10;
 
     private static CompletableFuture<ScsiResult> run(ScsiRequest r, boolean nonBlocking) {
         BlockCommand c = BlockCommand.parse(r, true);
@@ -32,6 +38,9 @@ final class Read {
         int bs = r.blockSize();
         if (!nonBlocking) {
             return Command.now(ScsiResult.good(BlockIo.read(r.lun().device(), c.offset(bs), c.bytes(bs))));
+        }
+        if (c.bytes(bs) > NON_BLOCKING_MAX) {
+            return null;
         }
         ByteBuf data = BlockIo.tryRead(r.lun().device(), c.offset(bs), c.bytes(bs));
         return data == null ? null : Command.now(ScsiResult.good(data));

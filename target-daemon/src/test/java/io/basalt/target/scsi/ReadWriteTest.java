@@ -156,6 +156,7 @@ class ReadWriteTest {
         assertArrayEquals(new byte[8 * BS], h.tryNow(A, Cdbs.read10(4096, 8)).assertGood().data());
         h.tryNow(A, Cdbs.read16(h.blocks(), 1)).assertSense(SenseKey.ILLEGAL_REQUEST, Asc.LBA_OUT_OF_RANGE);
         assertNull(h.tryNow(A, Cdbs.write16(0, 1, false)), "writes always go to a worker");
+        assertNull(h.tryNow(A, Cdbs.read16(64, 64)), "reads over 16 KiB go to a worker, even from memory");
         assertNull(h.tryNow(A, Cdbs.testUnitReady()), "only commands with a non-blocking form run at once");
         // A new nexus first sees its power-on unit attention, at once too.
         h.tryNow(ScsiHarness.B, Cdbs.read16(64, 1)).assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
