@@ -147,10 +147,11 @@ public final class BlockEngine implements Closeable {
             return fua ? log.sync() : CompletableFuture.completedFuture(null);
         }
         checkpointer.awaitRoom();
+        Prepared whole = wholeBlocks(v, offset, src);
         v.lock.lock();
         try {
             ensureLive(v);
-            appendData(v, offset, src);
+            appendData(v, offset, src, whole);
         } finally {
             v.lock.unlock();
         }
@@ -158,8 +159,38 @@ public final class BlockEngine implements Closeable {
         return fua ? log.sync() : CompletableFuture.completedFuture(null);
     }
 
-    /** Appends DATA records for [offset, offset+src.remaining()), merging partial blocks. Caller holds v.lock. */
-    private void appendData(Catalog.VolumeRec v, long offset, ByteBuffer src) {
+    /**
+     * The stored form of every whole 4 KiB block of the write (compressed if the volume asks),
+     * indexed from the first block touched; null for partial blocks, which are merged with the
+     * current data under the volume lock. Prepared before taking the lock, so that concurrent
+     * writers of one volume compress in parallel.
+     */
+    private static Prepared wholeBlocks(Catalog.VolumeRec v, long offset, ByteBuffer src) {
+        long first = offset >>> Blocks.BLOCK_SHIFT;
+        long end = offset + src.remaining();
+        int n = (int) (((end - 1) >>> Blocks.BLOCK_SHIFT) - first + 1);
+        Prepared out = new Prepared(new ByteBuffer[n], new int[n]);
+        int base = src.position();
+        for (int i = 0; i < n; i++) {
+            long bStart = (first + i) << Blocks.BLOCK_SHIFT;
+            if (bStart >= offset && bStart + Blocks.BLOCK_SIZE <= end) {
+                ByteBuffer block = src.slice(base + (int) (bStart - offset), Blocks.BLOCK_SIZE);
+                out.blocks[i] = v.compression ? maybeCompress(block) : block;
+                out.crcs[i] = RecordFormat.crc(out.blocks[i]);
+            }
+        }
+        return out;
+    }
+
+    /** Stored forms and their CRC32C of a write's whole blocks (null where partial). */
+    private record Prepared(ByteBuffer[] blocks, int[] crcs) {
+    }
+
+    /**
+     * Appends DATA records for [offset, offset+src.remaining()), merging partial blocks;
+     * {@code whole} comes from {@link #wholeBlocks}. Caller holds v.lock.
+     */
+    private void appendData(Catalog.VolumeRec v, long offset, ByteBuffer src, Prepared whole) {
         long lineage = v.head;
         long pos = offset;
         long end = offset + src.remaining();
@@ -176,18 +207,19 @@ public final class BlockEngine implements Closeable {
                 long bStart = (firstBlock + i) << Blocks.BLOCK_SHIFT;
                 long from = Math.max(pos, bStart);
                 long to = Math.min(chunkEnd, bStart + Blocks.BLOCK_SIZE);
-                ByteBuffer block;
-                if (to - from == Blocks.BLOCK_SIZE) {
-                    block = src.slice(base + (int) (from - offset), Blocks.BLOCK_SIZE);
-                } else {
+                int k = (int) (firstBlock + i - (offset >>> Blocks.BLOCK_SHIFT));
+                ByteBuffer block = whole.blocks[k];
+                if (block == null) {
                     block = mergePartial(v, lineage, firstBlock + i, src, base + (int) (from - offset), (int) (from - bStart), (int) (to - from));
-                }
-                if (v.compression) {
-                    block = maybeCompress(block);
+                    if (v.compression) {
+                        block = maybeCompress(block);
+                    }
+                    crcs[i] = RecordFormat.crc(block);
+                } else {
+                    crcs[i] = whole.crcs[k];
                 }
                 payload[i] = block;
                 lens[i] = block.remaining();
-                crcs[i] = RecordFormat.crc(block);
             }
             last = seq.incrementAndGet();
             log.append(RecordFormat.DATA, lineage, firstBlock, n, last, lens, crcs, payload, true, false);
@@ -270,7 +302,8 @@ public final class BlockEngine implements Closeable {
 
     private void zeroPart(Catalog.VolumeRec v, long offset, long length) {
         if (length > 0) {
-            appendData(v, offset, ByteBuffer.allocate((int) length));
+            ByteBuffer zeros = ByteBuffer.allocate((int) length);
+            appendData(v, offset, zeros, wholeBlocks(v, offset, zeros));
         }
     }
 

@@ -10,7 +10,7 @@ public final class EngineConfig {
     long segmentBytes = 64L << 20;
     Duration checkpointInterval = Duration.ofMillis(500);
     int checkpointEntries = 32_768;
-    int maxPendingEntries = 262_144;
+    int maxPendingEntries = 1 << 20;
     long readCacheBytes = 64L << 20;
     long reserveBytes = 256L << 20;
     long lmdbMapBytes = 64L << 30;

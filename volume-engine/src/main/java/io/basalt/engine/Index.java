@@ -208,6 +208,28 @@ final class Index implements Closeable {
         blocks.put(txn, key(lineage, block, loc.seq()), v);
     }
 
+    /**
+     * Puts a version through the cursor and steps to the entry after it, which is the next
+     * older version of the same block if there is one: returns that (the cursor stays on it,
+     * for {@link Cursor#delete}) or null. One tree search for what would otherwise be a floor
+     * lookup, a put and a delete.
+     */
+    Loc putThenOlder(Cursor<ByteBuffer> c, long lineage, long block, Loc loc) {
+        ByteBuffer v = valBuf.get();
+        v.clear();
+        v.putLong(loc.segment()).putLong(loc.offset()).putInt(loc.length()).putInt(loc.crc())
+                .put((byte) (loc.zero() ? 1 : 0)).flip();
+        c.put(key(lineage, block, loc.seq()), v);
+        if (!c.next()) {
+            return null;
+        }
+        ByteBuffer k = c.key().order(BIG_ENDIAN);
+        if (k.getLong(0) != lineage || k.getLong(8) != block) {
+            return null;
+        }
+        return decode(Long.MAX_VALUE - k.getLong(16), c.val());
+    }
+
     boolean delete(Txn<ByteBuffer> txn, long lineage, long block, long seq) {
         return blocks.delete(txn, key(lineage, block, seq));
     }

@@ -31,7 +31,7 @@ final class IndexApplier {
         try (Cursor<ByteBuffer> c = index.blockCursor(txn)) {
             if (r.type() == RecordFormat.DATA) {
                 for (int i = 0; i < r.blockCount(); i++) {
-                    putVersion(txn, c, lin, r.firstBlock() + i, r.loc(i));
+                    putVersion(c, lin, r.firstBlock() + i, r.loc(i));
                 }
             } else {
                 trim(txn, c, lin, r.firstBlock(), r.blockCount(), r.seq());
@@ -40,10 +40,13 @@ final class IndexApplier {
     }
 
     /** A new version supersedes the previous one; that one goes unless a view still sees it. */
-    private void putVersion(Txn<ByteBuffer> txn, Cursor<ByteBuffer> c, Catalog.LineageRec lin, long block, Loc loc) {
-        dropSupersededIfUnneeded(txn, c, lin, block, loc.seq());
-        index.put(txn, lin.id, block, loc);
+    private void putVersion(Cursor<ByteBuffer> c, Catalog.LineageRec lin, long block, Loc loc) {
+        Loc prev = index.putThenOlder(c, lin.id, block, loc);
         catalog.use(lin.id, loc);
+        if (prev != null && !lin.needed(prev.seq(), loc.seq())) {
+            c.delete();
+            catalog.free(lin.id, prev);
+        }
     }
 
     private void dropSupersededIfUnneeded(Txn<ByteBuffer> txn, Cursor<ByteBuffer> c, Catalog.LineageRec lin, long block, long seq) {

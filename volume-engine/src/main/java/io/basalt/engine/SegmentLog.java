@@ -50,7 +50,8 @@ final class SegmentLog implements Closeable {
     private long nextSegmentId;
     private final List<Segment> unsynced = new ArrayList<>();
     private List<PendingRecord> pending = new ArrayList<>();
-    private int pendingEntries;
+    /** Written under {@link #lock}; read without it by writers deciding whether to wait. */
+    private volatile int pendingEntries;
     private CompletableFuture<Segment> spare;
     private IOException failure;
 
@@ -434,9 +435,7 @@ final class SegmentLog implements Closeable {
     }
 
     int pendingEntries() {
-        synchronized (lock) {
-            return pendingEntries;
-        }
+        return pendingEntries;
     }
 
     /** Completes when everything appended before this call is on stable storage. */
