@@ -66,7 +66,7 @@ public final class BlockEngine implements Closeable {
         Path idxDir = dir.resolve("index");
         Files.createDirectories(segDir);
         Files.createDirectories(idxDir);
-        this.index = new Index(idxDir, cfg.lmdbMapBytes);
+        this.index = new Index(idxDir, cfg.lmdbMapBytes, cfg.locationCacheEntries);
         try (Txn<ByteBuffer> txn = index.readTxn()) {
             catalog.load(index, txn);
         }
@@ -790,7 +790,7 @@ public final class BlockEngine implements Closeable {
                     index.deleteCatalog(txn, "r/" + id);
                 }
                 catalog.saveDirty(index, txn);
-                txn.commit();
+                index.commit(txn);
             } finally {
                 writerLock.unlock();
             }
@@ -822,7 +822,7 @@ public final class BlockEngine implements Closeable {
             catalog.nextSeq = seq.get() + 1;
             catalog.saveDirty(index, txn);
             catalog.saveState(index, txn);
-            txn.commit();
+            index.commit(txn);
         } finally {
             writerLock.unlock();
         }

@@ -56,6 +56,7 @@ final class BlockReader {
             long gen = checkpointer.generation;
             int outcome;
             try (Index.Reader r = index.reader()) {
+                r.useCache = attempt == 0;
                 outcome = readOnce(name, r, lineage, seq, offset, dst, start, len, residentOnly);
             }
             if (outcome == NOT_RESIDENT) {
@@ -123,7 +124,7 @@ final class BlockReader {
             if (m != null && m.seq() <= v) {
                 return m;
             }
-            Loc e = c.floor(l, block, v);
+            Loc e = v == Index.HEAD ? c.head(l, block) : c.floor(l, block, v);
             if (e != null) {
                 return e;
             }

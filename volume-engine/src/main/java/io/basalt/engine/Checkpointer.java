@@ -121,7 +121,7 @@ final class Checkpointer implements Closeable {
                 catalog.nextSeq = nextSeq.getAsLong();
                 catalog.saveDirty(index, txn);
                 catalog.saveState(index, txn);
-                txn.commit();
+                index.commit(txn);
             } catch (RuntimeException e) {
                 // The index and the in-memory counters may now disagree: stop accepting writes.
                 // Nothing is lost: the records stay in the log and in the memtable, and the

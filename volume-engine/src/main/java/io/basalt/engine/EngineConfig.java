@@ -12,6 +12,7 @@ public final class EngineConfig {
     int checkpointEntries = 32_768;
     int maxPendingEntries = 1 << 20;
     long readCacheBytes = 64L << 20;
+    int locationCacheEntries = 262_144;
     long reserveBytes = 256L << 20;
     long lmdbMapBytes = 64L << 30;
     CleanerPolicy cleanerPolicy = CleanerPolicy.defaults();
@@ -47,6 +48,15 @@ public final class EngineConfig {
     /** Bound of the in-memory pending index (back-pressure: writers wait above it). */
     public EngineConfig maxPendingEntries(int entries) {
         this.maxPendingEntries = entries;
+        return this;
+    }
+
+    /**
+     * Index lookups kept in memory (about 120 bytes each; the default covers 1 GiB of hot
+     * 4 KiB blocks). A read whose blocks all hit skips LMDB. 0 disables the cache.
+     */
+    public EngineConfig locationCacheEntries(int entries) {
+        this.locationCacheEntries = entries;
         return this;
     }
 

@@ -6,6 +6,8 @@ import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
@@ -37,7 +39,8 @@ final class Index implements Closeable {
     private final ThreadLocal<ByteBuffer> keyBuf = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(KEY_BYTES).order(BIG_ENDIAN));
     private final ThreadLocal<ByteBuffer> valBuf = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(Loc.VALUE_BYTES).order(BIG_ENDIAN));
 
-    Index(Path dir, long mapBytes) {
+    Index(Path dir, long mapBytes, int cachedLocations) {
+        this.locations = new LocationCache(cachedLocations);
         this.env = Env.create().setMapSize(mapBytes).setMaxDbs(4).setMaxReaders(1024)
                 .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NORDAHEAD);
         this.blocks = env.openDbi("blocks", DbiFlags.MDB_CREATE);
@@ -52,6 +55,12 @@ final class Index implements Closeable {
         private Txn<ByteBuffer> txn;
         private Cursor<ByteBuffer> cursor;
         private boolean active;
+        /** Whether the transaction was renewed for this use (it is only when a lookup needs it). */
+        private boolean renewed;
+        /** {@link #epoch} read just before the renewal: the snapshot holds every commit up to it. */
+        private long epochAtRenew;
+        /** Off for a retried read: whatever made it retry, LMDB itself answers. */
+        boolean useCache = true;
         /** The cursor is at the first key >= (lastLineage, lastBlock, lastInv), or past the end. */
         private boolean positioned;
         private boolean atEnd;
@@ -60,7 +69,43 @@ final class Index implements Closeable {
         private long lastInv;
 
         Cursor<ByteBuffer> cursor() {
+            renew();
             return cursor;
+        }
+
+        private void renew() {
+            if (renewed) {
+                return;
+            }
+            epochAtRenew = epoch;
+            if (txn == null) {
+                txn = env.txnRead();
+                cursor = blocks.openCursor(txn);
+            } else {
+                txn.renew();
+                cursor.renew(txn);
+            }
+            renewed = true;
+        }
+
+        /**
+         * The newest version of (lineage, block) in that lineage alone, through the location
+         * cache: only the head of a lineage is cached, and only values read from a snapshot no
+         * commit has changed since (see {@link LocationCache}).
+         */
+        Loc head(long lineage, long block) {
+            if (!useCache) {
+                return floor(lineage, block, HEAD);
+            }
+            Loc cached = locations.get(lineage, block);
+            if (cached != null) {
+                return cached;
+            }
+            Loc found = floor(lineage, block, HEAD);
+            if (found != null) {
+                locations.put(lineage, block, found, epochAtRenew, Index.this);
+            }
+            return found;
         }
 
         /**
@@ -70,6 +115,7 @@ final class Index implements Closeable {
          * at or after the previous target, so every key between it and the new target is met.
          */
         Loc floor(long lineage, long block, long maxSeq) {
+            renew();
             long inv = Long.MAX_VALUE - maxSeq;
             boolean sequential = positioned && lineage == lastLineage && block == lastBlock + 1;
             positioned = true;
@@ -106,7 +152,11 @@ final class Index implements Closeable {
         public void close() {
             active = false;
             positioned = false;
-            txn.reset();
+            useCache = true;
+            if (renewed) {
+                renewed = false;
+                txn.reset();
+            }
         }
     }
 
@@ -124,18 +174,14 @@ final class Index implements Closeable {
 
     private final ThreadLocal<Reader> readers = ThreadLocal.withInitial(Reader::new);
 
-    /** The calling thread's reader, renewed to the newest committed state. Not re-entrant. */
+    /**
+     * The calling thread's reader; its transaction is renewed to the newest committed state
+     * at its first lookup, so a read served from the caches never touches LMDB. Not re-entrant.
+     */
     Reader reader() {
         Reader r = readers.get();
         if (r.active) {
             throw new IllegalStateException("nested use of the thread's index reader");
-        }
-        if (r.txn == null) {
-            r.txn = env.txnRead();
-            r.cursor = blocks.openCursor(r.txn);
-        } else {
-            r.txn.renew();
-            r.cursor.renew(r.txn);
         }
         r.active = true;
         return r;
@@ -147,6 +193,37 @@ final class Index implements Closeable {
 
     Txn<ByteBuffer> writeTxn() {
         return env.txnWrite();
+    }
+
+    /** Commits counted: incremented after each commit of a write transaction. */
+    private volatile long epoch;
+    /** (lineage, block) pairs changed by the open write transaction; writer-only. */
+    private final List<LocationCache.Key> touched = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final LocationCache locations;
+
+    /**
+     * Commits a write transaction, then drops the location-cache entries of every block it
+     * changed. Every commit of a write transaction goes through here.
+     */
+    void commit(Txn<ByteBuffer> txn) {
+        txn.commit();
+        epoch++;
+        synchronized (touched) {
+            for (LocationCache.Key k : touched) {
+                locations.invalidate(k);
+            }
+            touched.clear();
+        }
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    private void touch(long lineage, long block) {
+        if (locations.enabled()) {
+            touched.add(new LocationCache.Key(lineage, block));
+        }
     }
 
     Cursor<ByteBuffer> blockCursor(Txn<ByteBuffer> txn) {
@@ -201,6 +278,7 @@ final class Index implements Closeable {
     }
 
     void put(Txn<ByteBuffer> txn, long lineage, long block, Loc loc) {
+        touch(lineage, block);
         ByteBuffer v = valBuf.get();
         v.clear();
         v.putLong(loc.segment()).putLong(loc.offset()).putInt(loc.length()).putInt(loc.crc())
@@ -215,6 +293,7 @@ final class Index implements Closeable {
      * lookup, a put and a delete.
      */
     Loc putThenOlder(Cursor<ByteBuffer> c, long lineage, long block, Loc loc) {
+        touch(lineage, block);
         ByteBuffer v = valBuf.get();
         v.clear();
         v.putLong(loc.segment()).putLong(loc.offset()).putInt(loc.length()).putInt(loc.crc())
@@ -231,6 +310,7 @@ final class Index implements Closeable {
     }
 
     boolean delete(Txn<ByteBuffer> txn, long lineage, long block, long seq) {
+        touch(lineage, block);
         return blocks.delete(txn, key(lineage, block, seq));
     }
 

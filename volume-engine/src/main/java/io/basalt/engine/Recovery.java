@@ -121,7 +121,7 @@ final class Recovery {
             catalog.nextSeq = Math.max(catalog.nextSeq, seq.get() + 1);
             catalog.saveDirty(index, txn);
             catalog.saveState(index, txn);
-            txn.commit();
+            index.commit(txn);
         } finally {
             writerLock.unlock();
         }
@@ -141,7 +141,7 @@ final class Recovery {
             catalog.nextSeq = Math.max(catalog.nextSeq, seq.get() + 1);
             catalog.saveDirty(index, txn);
             catalog.saveState(index, txn);
-            txn.commit();
+            index.commit(txn);
         } finally {
             writerLock.unlock();
         }

@@ -89,7 +89,7 @@ class SegmentCleaner {
         try (Txn<ByteBuffer> txn = index.writeTxn()) {
             index.deleteCatalog(txn, "g/" + segmentId);
             catalog.graveyard.remove(segmentId);
-            txn.commit();
+            index.commit(txn);
         } finally {
             writerLock.unlock();
         }
@@ -108,7 +108,7 @@ class SegmentCleaner {
         try (Txn<ByteBuffer> txn = index.writeTxn()) {
             catalog.cleaning = segmentId;
             catalog.saveState(index, txn);
-            txn.commit();
+            index.commit(txn);
         } finally {
             writerLock.unlock();
         }
@@ -196,7 +196,7 @@ class SegmentCleaner {
             catalog.cleaning = 0;
             catalog.saveDirty(index, txn);
             catalog.saveState(index, txn);
-            txn.commit();
+            index.commit(txn);
         } finally {
             writerLock.unlock();
         }

@@ -426,6 +426,65 @@ class EngineTest {
         return all.array();
     }
 
+    @Test
+    void readsNeverSeeAnOlderVersionThanTheLastCompletedWriteWhileCheckpointsAndTheCleanerRun() throws Exception {
+        engine.close();
+        engine = BlockEngine.open(dir, cfg().checkpointEntries(64).checkpointInterval(Duration.ofMillis(1))
+                .locationCacheEntries(512)); // small: the cache also empties itself while in use
+        engine.createVolume(new VolumeSpec("race", 8L << 20, false));
+        Volume v = engine.volume("race");
+        int threads = 4;
+        int blocksEach = 64;
+        long end = System.nanoTime() + 3_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            List<Future<Long>> checks = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t * blocksEach;
+                checks.add(pool.submit(() -> {
+                    long[] last = new long[blocksEach];
+                    ByteBuffer buf = ByteBuffer.allocate(BS);
+                    Random rnd = new Random(first);
+                    long verified = 0;
+                    while (System.nanoTime() < end) {
+                        int b = rnd.nextInt(blocksEach);
+                        long block = first + b;
+                        if (rnd.nextInt(3) > 0) {
+                            last[b]++;
+                            buf.clear();
+                            buf.putLong(0, block).putLong(8, last[b]);
+                            v.write(block * BS, buf, false).join();
+                        }
+                        buf.clear();
+                        v.read(block * BS, buf);
+                        long seen = buf.getLong(8);
+                        if (last[b] > 0 && (buf.getLong(0) != block || seen != last[b])) {
+                            throw new AssertionError("block " + block + " read version " + seen + " after writing " + last[b]);
+                        }
+                        verified++;
+                    }
+                    return verified;
+                }));
+            }
+            Future<Long> cleaning = pool.submit(() -> {
+                long passes = 0;
+                while (System.nanoTime() < end) {
+                    engine.clean();
+                    passes++;
+                }
+                return passes;
+            });
+            long total = 0;
+            for (Future<Long> f : checks) {
+                total += f.get();
+            }
+            assertTrue(total > 1000, "the readers ran: " + total + " checked reads");
+            assertTrue(cleaning.get() > 0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static List<Path> spareFiles(Path segs) throws IOException {
         try (var st = java.nio.file.Files.list(segs)) {
             return st.filter(p -> p.getFileName().toString().startsWith("spare-")
