@@ -80,12 +80,17 @@ final class Index implements Closeable {
             epochAtRenew = epoch;
             if (txn == null) {
                 txn = env.txnRead();
+                renewed = true;
                 cursor = blocks.openCursor(txn);
             } else {
                 txn.renew();
-                cursor.renew(txn);
+                renewed = true; // from here close() must reset it, even if the cursor fails
+                if (cursor == null) {
+                    cursor = blocks.openCursor(txn);
+                } else {
+                    cursor.renew(txn);
+                }
             }
-            renewed = true;
         }
 
         /**

@@ -9,11 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Coherence with the index: every change of a block's entries is recorded by {@link Index}
  * and invalidated here right after its transaction commits, after the commit counter (the
- * epoch) moved. A reader inserts a value it read from a snapshot taken at epoch E, then checks
- * the epoch again and takes its insert back if it moved: either the check sees the move, or
- * the commit's invalidation comes after the insert and removes it. Newer versions not yet in
- * the index are in the memtable, which readers consult first and which keeps them until after
- * the invalidation. When full, the cache is emptied (cheap, and rare with a sensible size).
+ * epoch) moved. A reader inserts a value it read from a snapshot taken at epoch E only if the
+ * epoch is still E, atomically with the insert. An insert that beats a commit's epoch move is
+ * removed by that commit's invalidation; until then the newer version it hides is still in the
+ * memtable, which readers consult first and which keeps it until after the invalidation. When full, the cache is emptied (cheap, and rare with a sensible size).
  */
 final class LocationCache {
     record Key(long lineage, long block) {
@@ -43,11 +42,9 @@ final class LocationCache {
         if (map.size() >= capacity) {
             map.clear();
         }
-        Key k = new Key(lineage, block);
-        map.put(k, loc);
-        if (index.epoch() != epoch) {
-            map.remove(k, loc);
-        }
+        // Checked and inserted in one step: a value from an overtaken snapshot is never
+        // visible, not even for an instant (a partial-block write merges with what it reads).
+        map.compute(new Key(lineage, block), (k, old) -> index.epoch() == epoch ? loc : old);
     }
 
     void invalidate(Key k) {
