@@ -67,13 +67,15 @@ run() { # url pattern qd bs flags -> IOPS
     "$work/iscsi-bench" "$1" "$2" "$secs" "$3" "$4" ${5:-} | sed -n 's/.* = \([0-9.]*\) IOPS.*/\1/p'
     sleep "$settle"
 }
-# A short warm-up on each side (the JVM compiles Basalt's read and write paths, small and
-# large), not counted.
+# A warm-up on each side, not counted: the JVM compiles Basalt's read and write paths, small
+# and large, and on two cores its compiler threads take a large share of the CPU for the first
+# 10-20 s of each path (a 3 s warm-up left the next 128 KiB read run at 0.6x, a 12 s one at
+# parity in a manual A/B). tgt gets the same warm-up.
 for u in "$tgt_url" "$basalt_url"; do
-    "$work/iscsi-bench" "$u" randread 3 8 4096 >/dev/null
-    "$work/iscsi-bench" "$u" randwrite 3 8 4096 >/dev/null
-    "$work/iscsi-bench" "$u" read 3 8 131072 >/dev/null
-    "$work/iscsi-bench" "$u" write 3 8 131072 >/dev/null
+    "$work/iscsi-bench" "$u" randread 5 8 4096 >/dev/null
+    "$work/iscsi-bench" "$u" randwrite 5 8 4096 >/dev/null
+    "$work/iscsi-bench" "$u" read 10 8 131072 >/dev/null
+    "$work/iscsi-bench" "$u" write 5 8 131072 >/dev/null
 done
 sleep "$settle"
 printf '%-34s %12s %12s %8s\n' "case" "basalt IOPS" "tgt IOPS" "ratio"
