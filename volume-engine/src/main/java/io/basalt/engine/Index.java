@@ -48,8 +48,9 @@ final class Index implements Closeable {
     }
 
     /**
-     * A read transaction and block cursor kept per thread and renewed for each use: opening
-     * and closing them per read costs more than the lookup itself. Close it to reset.
+     * A read transaction and block cursor kept per thread and renewed at the first lookup of
+     * each use (a read served from the caches renews nothing): opening and closing them per
+     * read costs more than the lookup itself. Close it to reset.
      */
     final class Reader implements AutoCloseable {
         private Txn<ByteBuffer> txn;
@@ -61,17 +62,11 @@ final class Index implements Closeable {
         private long epochAtRenew;
         /** Off for a retried read: whatever made it retry, LMDB itself answers. */
         boolean useCache = true;
-        /** The cursor is at the first key >= (lastLineage, lastBlock, lastInv), or past the end. */
+        /** The cursor is at the first key at or after the previous lookup's target, or past the end. */
         private boolean positioned;
         private boolean atEnd;
         private long lastLineage;
         private long lastBlock;
-        private long lastInv;
-
-        Cursor<ByteBuffer> cursor() {
-            renew();
-            return cursor;
-        }
 
         private void renew() {
             if (renewed) {
@@ -80,16 +75,14 @@ final class Index implements Closeable {
             epochAtRenew = epoch;
             if (txn == null) {
                 txn = env.txnRead();
-                renewed = true;
-                cursor = blocks.openCursor(txn);
             } else {
                 txn.renew();
-                renewed = true; // from here close() must reset it, even if the cursor fails
-                if (cursor == null) {
-                    cursor = blocks.openCursor(txn);
-                } else {
-                    cursor.renew(txn);
-                }
+            }
+            renewed = true; // from here close() must reset it, even if the cursor fails
+            if (cursor == null) {
+                cursor = blocks.openCursor(txn);
+            } else {
+                cursor.renew(txn);
             }
         }
 
@@ -126,7 +119,6 @@ final class Index implements Closeable {
             positioned = true;
             lastLineage = lineage;
             lastBlock = block;
-            lastInv = inv;
             if (sequential) {
                 if (atEnd) {
                     return null;

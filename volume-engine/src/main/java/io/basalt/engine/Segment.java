@@ -170,7 +170,12 @@ final class Segment {
     /** Reads exactly dst.remaining() bytes at {@code pos}; false if the segment was deleted meanwhile. */
     boolean read(ByteBuffer dst, long pos) throws IOException {
         if (map != null) {
-            return readMapped(dst, pos);
+            int n = dst.remaining();
+            if (!readAt(dst, dst.position(), pos, n)) {
+                return false;
+            }
+            dst.position(dst.position() + n);
+            return true;
         }
         try {
             while (dst.hasRemaining()) {
@@ -197,36 +202,11 @@ final class Segment {
         if (pos < 0 || pos + n > map.capacity()) {
             throw new IOException("read past the end of segment " + id + " at " + pos);
         }
-        int r;
-        do {
-            r = readers.get();
-            if (r < 0) {
-                return false;
-            }
-        } while (!readers.compareAndSet(r, r + 1));
+        if (!enterMap()) {
+            return false;
+        }
         try {
             dst.put(at, map, (int) pos, n);
-            return true;
-        } finally {
-            readers.decrementAndGet();
-        }
-    }
-
-    private boolean readMapped(ByteBuffer dst, long pos) throws IOException {
-        int n = dst.remaining();
-        if (pos < 0 || pos + n > map.capacity()) {
-            throw new IOException("read past the end of segment " + id + " at " + pos);
-        }
-        int r;
-        do {
-            r = readers.get();
-            if (r < 0) {
-                return false;
-            }
-        } while (!readers.compareAndSet(r, r + 1));
-        try {
-            dst.put(dst.position(), map, (int) pos, n);
-            dst.position(dst.position() + n);
             return true;
         } finally {
             readers.decrementAndGet();
@@ -238,9 +218,18 @@ final class Segment {
      * will not wait for the disk. False for unmapped segments and segments being closed.
      */
     boolean resident(long pos, int n) {
-        if (map == null || pos < 0 || pos + n > map.capacity()) {
+        if (map == null || pos < 0 || pos + n > map.capacity() || !enterMap()) {
             return false;
         }
+        try {
+            return map.slice((int) pos, n).isLoaded();
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
+    /** Counts the caller in as a reader of {@link #map}; false once it is unmapped. Leave with readers.decrementAndGet(). */
+    private boolean enterMap() {
         int r;
         do {
             r = readers.get();
@@ -248,11 +237,7 @@ final class Segment {
                 return false;
             }
         } while (!readers.compareAndSet(r, r + 1));
-        try {
-            return map.slice((int) pos, n).isLoaded();
-        } finally {
-            readers.decrementAndGet();
-        }
+        return true;
     }
 
     /** Closes and removes the file; concurrent readers see it gone and retry through the index. */
