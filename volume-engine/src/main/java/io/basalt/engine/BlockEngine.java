@@ -95,7 +95,7 @@ public final class BlockEngine implements Closeable {
         if (!catalog.reclaimQueue.isEmpty()) {
             maintenance.execute(this::reclaimQuietly);
         }
-        if (cfg.preallocateSegments && cfg.zeroFillSegments) {
+        if (cfg.zeroFills()) {
             maintenance.scheduleWithFixedDelay(() -> log.fillSpareIfIdle(reader.reads.sum()), 500, 500, TimeUnit.MILLISECONDS);
         }
         if (cfg.backgroundCleaner) {

@@ -110,4 +110,9 @@ public final class EngineConfig {
         this.zeroFillSegments = on;
         return this;
     }
+
+    /** Whether segment files get zero-filled at all (it needs them preallocated). */
+    boolean zeroFills() {
+        return preallocateSegments && zeroFillSegments;
+    }
 }

@@ -81,6 +81,7 @@ final class SegmentLog implements Closeable {
         this.writePos = resume.offset();
         this.syncedPosition = resume;
         current.channel.position(writePos);
+        currentSparse = !current.allocated;
         segments.put(current.id, current);
         this.spare = allocateAsync();
         this.syncer = new Thread(this::syncLoop, "basalt-log-syncer");
@@ -126,8 +127,7 @@ final class SegmentLog implements Closeable {
         if (reused != null) {
             return reused;
         }
-        boolean zeroFill = durableLoad && cfg.preallocateSegments && cfg.zeroFillSegments;
-        return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments, zeroFill);
+        return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments, durableLoad && cfg.zeroFills());
     }
 
     /** Syncs during one segment's life above which the next new segment is zero-filled. */
@@ -161,11 +161,11 @@ final class SegmentLog implements Closeable {
         boolean idle = appendedAtLastLook >= 0 && now - appendedAtLastLook < IDLE_BYTES && reads - readsAtLastLook < IDLE_READS;
         appendedAtLastLook = now;
         readsAtLastLook = reads;
-        if (!idle || closing || !cfg.preallocateSegments || !cfg.zeroFillSegments) {
+        if (!idle || closing || !cfg.zeroFills()) {
             return false;
         }
         try {
-            if (freeFiles() >= MAX_FREE_FILES || dir.toFile().getUsableSpace() < cfg.reserveBytes + 2 * cfg.segmentBytes) {
+            if (freeFiles() >= MAX_FREE_FILES || !roomToZeroFill()) {
                 return false;
             }
             Path tmp = dir.resolve("spare-" + spareNames.incrementAndGet() + ".tmp");
@@ -312,6 +312,7 @@ final class SegmentLog implements Closeable {
         unsynced.add(current);
         segments.put(next.id, next);
         current = next;
+        currentSparse = !next.allocated;
         writePos = 0;
         syncsOnCurrent = 0;
         spare = allocateAsync();
@@ -325,8 +326,8 @@ final class SegmentLog implements Closeable {
      * by the syncer after each sync.
      */
     private void leaveSparseSegmentUnderDurableLoad() {
-        if (!cfg.preallocateSegments || !cfg.zeroFillSegments) {
-            return;
+        if (!currentSparse || !cfg.zeroFills()) {
+            return; // the usual case, decided without the append lock
         }
         synchronized (lock) {
             if (current.allocated || ++syncsOnCurrent < DURABLE_SYNCS || failure != null || !spare.isDone()) {
@@ -354,13 +355,20 @@ final class SegmentLog implements Closeable {
     }
 
     private int syncsOnCurrent;
+    /** Whether the current segment is sparse; written under {@link #lock}, read by the syncer without it. */
+    private volatile boolean currentSparse;
+
+    /** Zero-filling a segment file leaves the reserve and one more segment free. */
+    private boolean roomToZeroFill() {
+        return dir.toFile().getUsableSpace() >= cfg.reserveBytes + 2 * cfg.segmentBytes;
+    }
 
     /**
      * Zero-fills a spare in place; when space is short or the writing fails, the spare stays a
      * usable sparse segment (zeros already written there read like its holes).
      */
     private Segment zeroFillOrKeepSparse(Segment s) {
-        if (dir.toFile().getUsableSpace() < cfg.reserveBytes + 2 * cfg.segmentBytes) {
+        if (!roomToZeroFill()) {
             return s;
         }
         try {
