@@ -17,28 +17,26 @@ final class BlockIo {
      * the buffer's memory directly (no intermediate copy); on failure the buffer is released.
      */
     static ByteBuf read(BlockDevice device, long offset, int length) {
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
-        try {
-            device.read(offset, buf.nioBuffer(0, length));
-            buf.writerIndex(length);
-            return buf;
-        } catch (RuntimeException e) {
-            buf.release();
-            throw e;
-        }
+        return read(device, offset, length, false);
     }
 
     /** {@link #read} if the device can serve it without waiting for the disk, else null. */
     static ByteBuf tryRead(BlockDevice device, long offset, int length) {
+        return read(device, offset, length, true);
+    }
+
+    private static ByteBuf read(BlockDevice device, long offset, int length, boolean nonBlocking) {
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
         boolean done = false;
         try {
-            done = device.tryRead(offset, buf.nioBuffer(0, length));
-            if (done) {
-                buf.writerIndex(length);
-                return buf;
+            ByteBuffer dst = buf.nioBuffer(0, length);
+            if (nonBlocking) {
+                done = device.tryRead(offset, dst);
+            } else {
+                device.read(offset, dst);
+                done = true;
             }
-            return null;
+            return done ? buf.writerIndex(length) : null;
         } finally {
             if (!done) {
                 buf.release();
