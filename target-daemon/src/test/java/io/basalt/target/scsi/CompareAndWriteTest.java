@@ -7,33 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CompareAndWriteTest {
+class CompareAndWriteTest extends LunTest {
     private static final int BS = 512;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
 
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, BS);
-        h.clearAttentions(A);
-        h.clearAttentions(B);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+    @Override
+    List<Nexus> startClean() {
+        return List.of(A, B);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

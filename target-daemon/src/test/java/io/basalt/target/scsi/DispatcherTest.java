@@ -5,30 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.basalt.engine.EngineException;
-import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The opcode table, dispatch order, Data-Out metadata and the sense vocabulary. */
-class DispatcherTest {
+class DispatcherTest extends LunTest {
     private static final int BS = 512;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, BS);
-        h.clearAttentions(A);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
 
     @Test
     void unknownOpcodesAndServiceActionsAreRefused() {

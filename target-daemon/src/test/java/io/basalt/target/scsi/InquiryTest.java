@@ -6,28 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class InquiryTest {
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 64 << 20, 512);
+class InquiryTest extends LunTest {
+    @Override
+    long volumeBytes() {
+        return 64 << 20;
     }
 
-    @AfterEach
-    void close() {
-        h.close();
+    @Override
+    List<Nexus> startClean() {
+        return List.of();
     }
 
     private String ascii(byte[] b, int from, int to) {

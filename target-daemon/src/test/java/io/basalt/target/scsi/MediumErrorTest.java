@@ -13,28 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A checksum failure in the engine, provoked by damaging a segment file, becomes MEDIUM ERROR. */
-class MediumErrorTest {
+class MediumErrorTest extends LunTest {
     private static final int BS = 512;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, BS);
-        h.clearAttentions(A);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
 
     /** Flips one byte of the first occurrence of {@code needle} in the volume's segment files. */
     private void damage(byte[] needle) throws IOException {

@@ -5,30 +5,17 @@ import static io.basalt.target.scsi.ScsiHarness.B;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** MODE SENSE and MODE SELECT. */
-class ModeTest {
+class ModeTest extends LunTest {
     private static final int BS = 512;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
 
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, BS);
-        h.clearAttentions(A);
-        h.clearAttentions(B);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+    @Override
+    List<Nexus> startClean() {
+        return List.of(A, B);
     }
 
     @Test

@@ -5,15 +5,12 @@ import static io.basalt.target.scsi.ScsiHarness.B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** PERSISTENT RESERVE IN/OUT: registration, reservation types, preemption, persistence. */
-class PersistentReservationTest {
+class PersistentReservationTest extends LunTest {
     private static final int REGISTER = 0;
     private static final int RESERVE = 1;
     private static final int RELEASE = 2;
@@ -28,20 +25,10 @@ class PersistentReservationTest {
     private static final int EA_AR = 8;
     private static final long KEY_A = 0xaaaa0001L;
     private static final long KEY_B = 0xbbbb0002L;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
 
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, 512);
-        h.clearAttentions(A);
-        h.clearAttentions(B);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+    @Override
+    List<Nexus> startClean() {
+        return List.of(A, B);
     }
 
     private Response out(Nexus n, int sa, int type, long key, long saKey) {

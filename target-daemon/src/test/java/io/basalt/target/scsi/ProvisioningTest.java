@@ -4,30 +4,16 @@ import static io.basalt.target.scsi.ScsiHarness.A;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** UNMAP, WRITE SAME and GET LBA STATUS against the engine's thin provisioning. */
-class ProvisioningTest {
+class ProvisioningTest extends LunTest {
     private static final int BS = 512;
     private static final int MAPPED = 0;
     private static final int DEALLOCATED = 1;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 64 << 20, BS); // 128 Ki blocks: room for a 64 Ki-block WRITE SAME
-        h.clearAttentions(A);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+    @Override
+    long volumeBytes() {
+        return 64 << 20; // 128 Ki blocks: room for a 64 Ki-block WRITE SAME
     }
 
     /** Descriptors of a GET LBA STATUS answer as {lba, blocks, status}. */

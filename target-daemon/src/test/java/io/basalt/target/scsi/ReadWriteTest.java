@@ -9,29 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ReadWriteTest {
+class ReadWriteTest extends LunTest {
     private static final int BS = 512;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, BS);
-        h.clearAttentions(A);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
 
     @Test
     void everyCdbSizeWritesAndReadsBack() {

@@ -4,29 +4,11 @@ import static io.basalt.target.scsi.ScsiHarness.A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ReportSupportedOpcodesTest {
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, 512);
-        h.clearAttentions(A);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
+class ReportSupportedOpcodesTest extends LunTest {
 
     @Test
     void allCommandsListsTheWholeTable() {

@@ -3,28 +3,14 @@ package io.basalt.target.scsi;
 import static io.basalt.target.scsi.ScsiHarness.A;
 import static io.basalt.target.scsi.ScsiHarness.B;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** RESERVE(6)/RELEASE(6) and (10) across two initiators. */
-class Spc2ReservationTest {
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, 512);
-        h.clearAttentions(A);
-        h.clearAttentions(B);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+class Spc2ReservationTest extends LunTest {
+    @Override
+    List<Nexus> startClean() {
+        return List.of(A, B);
     }
 
     @Test

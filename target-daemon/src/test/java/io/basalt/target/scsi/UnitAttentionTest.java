@@ -4,26 +4,13 @@ import static io.basalt.target.scsi.ScsiHarness.A;
 import static io.basalt.target.scsi.ScsiHarness.B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class UnitAttentionTest {
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, 512);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+class UnitAttentionTest extends LunTest {
+    @Override
+    List<Nexus> startClean() {
+        return List.of();
     }
 
     @Test

@@ -4,28 +4,10 @@ import static io.basalt.target.scsi.ScsiHarness.A;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class VerifyTest {
+class VerifyTest extends LunTest {
     private static final int BS = 512;
-    @TempDir
-    Path dir;
-    ScsiHarness h;
-
-    @BeforeEach
-    void open() throws Exception {
-        h = new ScsiHarness(dir, 16 << 20, BS);
-        h.clearAttentions(A);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
-    }
 
     @Test
     void byteCheckComparesWithTheDataOut() {
