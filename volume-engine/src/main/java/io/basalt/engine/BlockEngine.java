@@ -13,7 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,6 +52,8 @@ public final class BlockEngine implements Closeable {
     private final Checkpointer checkpointer;
     private final BlockReader reader;
     final SegmentCleaner cleaner;
+    /** Writes served, so that background work can tell an idle engine. */
+    private final LongAdder writes = new LongAdder();
     private final ReentrantLock metaLock = new ReentrantLock();
     private final ReentrantLock writerLock = new ReentrantLock();
     private final AtomicLong seq = new AtomicLong();
@@ -99,8 +103,8 @@ public final class BlockEngine implements Closeable {
             maintenance.scheduleWithFixedDelay(() -> log.fillSpareIfIdle(reader.reads.sum()), 500, 500, TimeUnit.MILLISECONDS);
         }
         if (cfg.backgroundCleaner) {
-            long ms = cfg.cleanerPolicy.interval().toMillis();
-            maintenance.scheduleWithFixedDelay(this::cleanQuietly, ms, ms, TimeUnit.MILLISECONDS);
+            long ms = Math.min(1000, cfg.cleanerPolicy.interval().toMillis());
+            maintenance.scheduleWithFixedDelay(this::cleanInBackground, ms, ms, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -143,6 +147,7 @@ public final class BlockEngine implements Closeable {
     CompletableFuture<Void> write(Catalog.VolumeRec v, long offset, ByteBuffer src, boolean fua) {
         checkRange(v, offset, src.remaining());
         failIfBroken();
+        writes.increment();
         if (src.remaining() == 0) {
             return fua ? log.sync() : CompletableFuture.completedFuture(null);
         }
@@ -720,11 +725,19 @@ public final class BlockEngine implements Closeable {
 
     /** Runs one cleaning pass now; returns the number of segments cleaned. */
     public int clean() {
+        return clean(() -> true);
+    }
+
+    /** One pass that stops before the next segment once {@code keepGoing} says so. */
+    private int clean(BooleanSupplier keepGoing) {
         synchronized (cleanMutex) {
             checkOpen();
             checkpointer.checkpoint(Checkpointer.Trigger.REQUEST);
             int n = 0;
             for (long id : cleaner.candidates(cfg.cleanerPolicy)) {
+                if (!keepGoing.getAsBoolean()) {
+                    break;
+                }
                 try {
                     cleaner.clean(id);
                     n++;
@@ -736,9 +749,34 @@ public final class BlockEngine implements Closeable {
         }
     }
 
-    private void cleanQuietly() {
+    /** Reads and writes served so far: what tells an idle engine from a busy one. */
+    private long foregroundOps() {
+        return reader.reads.sum() + writes.sum();
+    }
+
+    /** Fewer reads and writes than this between two looks, a second apart, count as idle. */
+    private static final long IDLE_OPS = 64;
+    /** Foreground operations at the cleaner's last look; maintenance thread only. */
+    private long opsAtLastLook = -1;
+    private long lastPassNanos = System.nanoTime();
+
+    /**
+     * The background cleaner's periodic look: a pass when the policy's interval has passed and
+     * the engine is idle, or space is short; a pass started while idle stops between segments
+     * as soon as reads or writes come back (see {@link CleanerPolicy}).
+     */
+    private void cleanInBackground() {
+        long ops = foregroundOps();
+        boolean idle = opsAtLastLook >= 0 && ops - opsAtLastLook < IDLE_OPS;
+        opsAtLastLook = ops;
+        java.io.File fs = dir.toFile();
+        boolean urgent = cfg.cleanerPolicy.cleansUnderLoad(fs.getUsableSpace(), fs.getTotalSpace());
+        if (!(idle || urgent) || System.nanoTime() - lastPassNanos < cfg.cleanerPolicy.interval().toNanos()) {
+            return;
+        }
+        lastPassNanos = System.nanoTime();
         try {
-            clean();
+            clean(() -> urgent || foregroundOps() - ops < IDLE_OPS);
         } catch (RuntimeException e) {
             if (!closing) {
                 LOG.log(Level.WARNING, "background cleaning failed", e);

@@ -326,6 +326,41 @@ class EngineTest {
     }
 
     @Test
+    void backgroundCleanerWaitsForAnIdleEngineUnlessSpaceIsShort() throws Exception {
+        for (double busyFreeRatio : new double[] {0.0, 1.0}) {
+            engine.close();
+            // 0: the file system never counts as short of space; 1: it always does.
+            engine = BlockEngine.open(dir, cfg().backgroundCleaner(true)
+                    .cleanerPolicy(new CleanerPolicy(0.9, 64, 0, Duration.ofMillis(200), busyFreeRatio)));
+            String name = "c" + (int) busyFreeRatio;
+            engine.createVolume(new VolumeSpec(name, 8L << 20, false));
+            Volume v = engine.volume(name);
+            byte[] last = null;
+            for (int pass = 0; pass < 12; pass++) { // 12 MiB over one 1 MiB range: old segments die
+                last = random(pass, 1 << 20);
+                v.write(0, ByteBuffer.wrap(last), false).join();
+            }
+            long cleanedBefore = engine.stats().segmentsCleaned();
+            long end = System.nanoTime() + 3_000_000_000L;
+            for (int i = 0; System.nanoTime() < end; i++) { // a steady load elsewhere in the volume
+                v.write((1L << 20) + (i % 1024) * 4096L, ByteBuffer.wrap(random(i, 4096)), false).join();
+            }
+            long cleanedUnderLoad = engine.stats().segmentsCleaned() - cleanedBefore;
+            if (busyFreeRatio == 0.0) {
+                assertEquals(0, cleanedUnderLoad, "with space to spare the cleaner leaves a busy engine alone");
+                long deadline = System.nanoTime() + 15_000_000_000L;
+                while (engine.stats().segmentsCleaned() == cleanedBefore && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(engine.stats().segmentsCleaned() > cleanedBefore, "an idle engine gets cleaned");
+            } else {
+                assertTrue(cleanedUnderLoad > 0, "short of space, the cleaner runs under load");
+            }
+            assertArrayEquals(last, read(name, 0, last.length));
+        }
+    }
+
+    @Test
     void tryReadServesOnlyWhatIsInMemory() throws Exception {
         engine.createVolume(new VolumeSpec("cold", 4L << 20, false));
         Volume v = engine.volume("cold");
