@@ -391,14 +391,37 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        workers.execute(() -> {
+        Runnable run = () -> {
             try {
                 target.port().execute(st).whenComplete((result, err) ->
                         ctx.executor().execute(() -> finish(task, result, err)));
             } catch (RuntimeException e) {
                 ctx.executor().execute(() -> finish(task, null, e));
             }
-        });
+        };
+        if (!task.write) {
+            workers.execute(run); // a read may wait for the disk: reads run side by side
+            return;
+        }
+        // Writes only append (the wait for a sync is a future), so the writes one pass of the
+        // event loop decoded go to a worker together: one thread hand-off, not one each.
+        if (writeBatch.isEmpty()) {
+            ctx.executor().execute(this::handOffWrites); // runs after this pass's reads
+        }
+        writeBatch.add(run);
+    }
+
+    /** Writes decoded but not yet handed to a worker; event loop only. */
+    private List<Runnable> writeBatch = new ArrayList<>();
+
+    private void handOffWrites() {
+        List<Runnable> batch = writeBatch;
+        writeBatch = new ArrayList<>();
+        if (batch.size() == 1) {
+            workers.execute(batch.get(0));
+        } else if (!batch.isEmpty()) {
+            workers.execute(() -> batch.forEach(Runnable::run));
+        }
     }
 
     private void finish(Task task, ScsiResult result, Throwable err) {
