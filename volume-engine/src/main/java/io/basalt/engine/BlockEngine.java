@@ -52,6 +52,11 @@ public final class BlockEngine implements Closeable {
     private final Checkpointer checkpointer;
     private final BlockReader reader;
     final SegmentCleaner cleaner;
+    /** The log, for tests. */
+    SegmentLog log() {
+        return log;
+    }
+
     /** Writes served, so that background work can tell an idle engine. */
     private final LongAdder writes = new LongAdder();
     private final ReentrantLock metaLock = new ReentrantLock();

@@ -228,6 +228,23 @@ final class Segment {
         }
     }
 
+    /**
+     * Reads the whole file into the page cache through the mapping. For a reused free file:
+     * it holds data (zeros or a cleaned segment's), so an append that ends inside a page that is
+     * not in memory would first read that page from disk, one synchronous read per append.
+     * A no-op when the file is not mapped or is being closed.
+     */
+    void warm() {
+        if (map == null || !enterMap()) {
+            return;
+        }
+        try {
+            map.load();
+        } finally {
+            readers.decrementAndGet();
+        }
+    }
+
     /** Counts the caller in as a reader of {@link #map}; false once it is unmapped. Leave with readers.decrementAndGet(). */
     private boolean enterMap() {
         int r;

@@ -425,7 +425,10 @@ final class SegmentLog implements Closeable {
                 return null;
             }
             Files.move(free, Segment.pathOf(dir, id));
-            return Segment.open(dir, id, cfg.segmentBytes);
+            Segment s = Segment.open(dir, id, cfg.segmentBytes);
+            // In the background: the log does not wait for it, appends before it are only slower.
+            CompletableFuture.runAsync(s::warm);
+            return s;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot reuse a free segment file; writing a new one", e);
             return null;

@@ -390,6 +390,36 @@ class EngineTest {
     }
 
     @Test
+    void aReusedFreeFileIsReadBackIntoMemory() throws Exception {
+        engine.createVolume(new VolumeSpec("r", 16L << 20, false));
+        Volume v = engine.volume("r");
+        for (int pass = 0; pass < 8; pass++) { // durable, so segments end up allocated and get recycled
+            v.write(0, ByteBuffer.wrap(random(pass, 1 << 20)), true).join();
+        }
+        engine.clean();
+        Path segs = dir.resolve("segments");
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c",
+                "import os, sys\nfor p in sys.argv[1:]:\n fd = os.open(p, os.O_RDONLY)\n"
+                        + " os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)\n os.close(fd)"));
+        try (var st = java.nio.file.Files.list(segs)) {
+            st.filter(f -> f.toString().endsWith(".free")).forEach(f -> cmd.add(f.toString()));
+        }
+        assertTrue(cmd.size() > 3, "the cleaner left recycled files: " + cmd.subList(3, cmd.size()));
+        assertEquals(0, new ProcessBuilder(cmd).inheritIO().start().waitFor(), "posix_fadvise(DONTNEED) ran");
+        // Roll twice: the spare taken after the first roll is one of the evicted free files.
+        long start = engine.log().currentSegmentId();
+        for (int i = 0; engine.log().currentSegmentId() < start + 2; i++) {
+            v.write((i % 16) * 65536L, ByteBuffer.wrap(random(i, 65536)), false).join();
+        }
+        Segment current = engine.log().segments.get(engine.log().currentSegmentId());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!current.resident(0, 2 << 20) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(current.resident(0, 2 << 20), "the reused file's pages are in memory, ahead of the appends");
+    }
+
+    @Test
     void durableWritesMoveOffASparseSegmentAndSurviveACrash() throws Exception {
         engine.createVolume(new VolumeSpec("fua", 4L << 20, false));
         long before = engine.stats().segments();
