@@ -1,6 +1,7 @@
 package io.basalt.engine;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Newest not-yet-indexed version of each block written since the last checkpoint, so reads
@@ -13,19 +14,29 @@ final class Memtable {
     }
 
     private final ConcurrentHashMap<Key, Loc> map = new ConcurrentHashMap<>();
+    /**
+     * Keys present, counted exactly: a key is counted before its put returns (so before the
+     * write is acknowledged) and uncounted only after its removal. {@code map.isEmpty()} is no
+     * substitute: it sums striped counters one by one and can read 0 while an entry is in.
+     */
+    private final AtomicLong keys = new AtomicLong();
 
     void put(long lineage, long block, Loc loc) {
-        map.put(new Key(lineage, block), loc);
+        if (map.put(new Key(lineage, block), loc) == null) {
+            keys.incrementAndGet();
+        }
     }
 
     Loc get(long lineage, long block) {
         // Between checkpoints under a read load the memtable is empty: skip the hash lookup
         // (its table miss costs a read about as much as the checksum does).
-        return map.isEmpty() ? null : map.get(new Key(lineage, block));
+        return keys.get() == 0 ? null : map.get(new Key(lineage, block));
     }
 
     void removeIfSame(long lineage, long block, Loc loc) {
-        map.remove(new Key(lineage, block), loc);
+        if (map.remove(new Key(lineage, block), loc)) {
+            keys.decrementAndGet();
+        }
     }
 
     int size() {
