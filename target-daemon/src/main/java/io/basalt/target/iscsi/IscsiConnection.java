@@ -45,6 +45,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -391,36 +392,59 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        Runnable run = () -> {
-            try {
-                target.port().execute(st).whenComplete((result, err) ->
-                        ctx.executor().execute(() -> finish(task, result, err)));
-            } catch (RuntimeException e) {
-                ctx.executor().execute(() -> finish(task, null, e));
-            }
-        };
-        if (!task.write) {
-            workers.execute(run); // a read may wait for the disk: reads run side by side
+        if (!plainWrite(task.cdb)) {
+            workers.execute(() -> run(task, st)); // may wait for the disk: side by side
             return;
         }
-        // Writes only append (the wait for a sync is a future), so the writes one pass of the
-        // event loop decoded go to a worker together: one thread hand-off, not one each.
+        // A plain WRITE only appends (the wait for a sync is a future, not a blocked thread),
+        // so the plain writes one pass of the event loop decoded go to a worker together: one
+        // thread hand-off, not one each.
         if (writeBatch.isEmpty()) {
             ctx.executor().execute(this::handOffWrites); // runs after this pass's reads
         }
-        writeBatch.add(run);
+        writeBatch.add(task);
+        writeBatchCommands.add(st);
     }
 
-    /** Writes decoded but not yet handed to a worker; event loop only. */
-    private List<Runnable> writeBatch = new ArrayList<>();
+    /** WRITE (6), (10), (12), (16): no read-back, no compare, no lock held across the disk. */
+    private static boolean plainWrite(byte[] cdb) {
+        int op = cdb[0] & 0xff;
+        return op == 0x0a || op == 0x2a || op == 0xaa || op == 0x8a;
+    }
+
+    /** Runs a command on the calling worker; its outcome goes back to the event loop. */
+    private void run(Task task, ScsiTask st) {
+        try {
+            target.port().execute(st).whenComplete((result, err) ->
+                    ctx.executor().execute(() -> finish(task, result, err)));
+        } catch (Throwable e) {
+            ctx.executor().execute(() -> finish(task, null, e));
+        }
+    }
+
+    /** Plain writes decoded but not yet handed to a worker, with their commands; event loop only. */
+    private List<Task> writeBatch = new ArrayList<>();
+    private List<ScsiTask> writeBatchCommands = new ArrayList<>();
 
     private void handOffWrites() {
-        List<Runnable> batch = writeBatch;
+        List<Task> batch = writeBatch;
+        List<ScsiTask> commands = writeBatchCommands;
         writeBatch = new ArrayList<>();
-        if (batch.size() == 1) {
-            workers.execute(batch.get(0));
-        } else if (!batch.isEmpty()) {
-            workers.execute(() -> batch.forEach(Runnable::run));
+        writeBatchCommands = new ArrayList<>();
+        try {
+            workers.execute(() -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    run(batch.get(i), commands.get(i));
+                }
+            });
+        } catch (RejectedExecutionException e) { // the server is stopping
+            for (int i = 0; i < batch.size(); i++) {
+                ByteBuf data = commands.get(i).dataOut();
+                if (data != null && data.refCnt() > 0) {
+                    data.release();
+                }
+                finish(batch.get(i), null, e);
+            }
         }
     }
 
