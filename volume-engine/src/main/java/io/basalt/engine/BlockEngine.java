@@ -52,13 +52,11 @@ public final class BlockEngine implements Closeable {
     private final Checkpointer checkpointer;
     private final BlockReader reader;
     final SegmentCleaner cleaner;
-    /** The log, for tests. */
-    SegmentLog log() {
-        return log;
-    }
-
-    /** Writes served, so that background work can tell an idle engine. */
+    /** Writes served and their bytes, so that background work can tell an idle engine. */
     private final LongAdder writes = new LongAdder();
+    private final LongAdder writtenBytes = new LongAdder();
+    /** Reads and writes of volumes (not the cleaner's own copying): the cleaner's idle test. */
+    private final IdleMeter foreground;
     private final ReentrantLock metaLock = new ReentrantLock();
     private final ReentrantLock writerLock = new ReentrantLock();
     private final AtomicLong seq = new AtomicLong();
@@ -94,6 +92,7 @@ public final class BlockEngine implements Closeable {
         }
         this.checkpointer = new Checkpointer(log, index, catalog, applier, memtable, writerLock, cfg, () -> seq.get() + 1);
         this.reader = new BlockReader(index, catalog, memtable, log, new ReadCache(cfg.readCacheBytes), checkpointer);
+        this.foreground = new IdleMeter(() -> reader.reads.sum() + writes.sum(), writtenBytes::sum);
         this.cleaner = cleanerFactory.create(index, catalog, log, writerLock, cfg);
         checkpointer.start();
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,7 +104,8 @@ public final class BlockEngine implements Closeable {
             maintenance.execute(this::reclaimQuietly);
         }
         if (cfg.zeroFills()) {
-            maintenance.scheduleWithFixedDelay(() -> log.fillSpareIfIdle(reader.reads.sum()), 500, 500, TimeUnit.MILLISECONDS);
+            IdleMeter logIdle = new IdleMeter(reader.reads::sum, log.appendedBytes::get);
+            maintenance.scheduleWithFixedDelay(() -> log.fillSpareIfIdle(logIdle), 500, 500, TimeUnit.MILLISECONDS);
         }
         if (cfg.backgroundCleaner) {
             long ms = Math.min(1000, cfg.cleanerPolicy.interval().toMillis());
@@ -153,6 +153,7 @@ public final class BlockEngine implements Closeable {
         checkRange(v, offset, src.remaining());
         failIfBroken();
         writes.increment();
+        writtenBytes.add(src.remaining());
         if (src.remaining() == 0) {
             return fua ? log.sync() : CompletableFuture.completedFuture(null);
         }
@@ -710,6 +711,11 @@ public final class BlockEngine implements Closeable {
                         long checkpoints, long segmentsCleaned, long bytesCleaned, long freeBytes, long sparesZeroFilled) {
     }
 
+    /** The log, for tests. */
+    SegmentLog log() {
+        return log;
+    }
+
     public Stats stats() {
         long live;
         writerLock.lock();
@@ -754,34 +760,27 @@ public final class BlockEngine implements Closeable {
         }
     }
 
-    /** Reads and writes served so far: what tells an idle engine from a busy one. */
-    private long foregroundOps() {
-        return reader.reads.sum() + writes.sum();
-    }
-
-    /** Fewer reads and writes than this between two looks, a second apart, count as idle. */
-    private static final long IDLE_OPS = 64;
-    /** Foreground operations at the cleaner's last look; maintenance thread only. */
-    private long opsAtLastLook = -1;
     private long lastPassNanos = System.nanoTime();
 
     /**
      * The background cleaner's periodic look: a pass when the policy's interval has passed and
-     * the engine is idle, or space is short; a pass started while idle stops between segments
-     * as soon as reads or writes come back (see {@link CleanerPolicy}).
+     * the engine was idle since the previous look, or space is short; a pass started while idle
+     * stops between segments as soon as reads or writes come back (see {@link CleanerPolicy}).
      */
     private void cleanInBackground() {
-        long ops = foregroundOps();
-        boolean idle = opsAtLastLook >= 0 && ops - opsAtLastLook < IDLE_OPS;
-        opsAtLastLook = ops;
+        boolean idle = foreground.idleSinceLastLook();
         java.io.File fs = dir.toFile();
-        boolean urgent = cfg.cleanerPolicy.cleansUnderLoad(fs.getUsableSpace(), fs.getTotalSpace());
+        // Short of space also when the reserve, plus room for a few segments, is all that is left.
+        long usable = fs.getUsableSpace();
+        boolean urgent = cfg.cleanerPolicy.cleansUnderLoad(usable, fs.getTotalSpace())
+                || usable < cfg.reserveBytes + 4 * cfg.segmentBytes;
         if (!(idle || urgent) || System.nanoTime() - lastPassNanos < cfg.cleanerPolicy.interval().toNanos()) {
             return;
         }
         lastPassNanos = System.nanoTime();
+        IdleMeter.Mark start = foreground.mark();
         try {
-            clean(() -> urgent || foregroundOps() - ops < IDLE_OPS);
+            clean(() -> urgent || foreground.quietSince(start));
         } catch (RuntimeException e) {
             if (!closing) {
                 LOG.log(Level.WARNING, "background cleaning failed", e);

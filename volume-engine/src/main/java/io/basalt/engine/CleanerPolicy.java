@@ -6,10 +6,12 @@ import java.time.Duration;
  * Which segments the cleaner cleans, how fast and when: policy, kept apart from the mechanism
  * in {@link SegmentCleaner}.
  *
- * <p>When: the background cleaner runs a pass at most every {@code interval}, and only while
- * the engine is idle (few reads and writes since its last look, once a second) unless the data
- * directory's file system is short of space ({@code busyFreeRatio}); a pass started while idle
- * stops between segments when I/O comes back. Space is then reclaimed in the quiet moments
+ * <p>When: the background cleaner looks every second (or every {@code interval}, if shorter)
+ * and runs a pass at most every {@code interval}, only while the engine is idle (since its last
+ * look, fewer than 64 reads and writes and under 1 MiB written, see {@link IdleMeter}) unless
+ * the data directory's file system is short of space ({@code busyFreeRatio}, or no more than
+ * the reserve and four segments left); a pass started while idle stops between segments when
+ * I/O comes back (a segment being copied is finished first). Space is then reclaimed in the quiet moments
  * instead of taking CPU and disk from the I/O it serves, the way F2FS separates background
  * from foreground cleaning. An explicit {@link BlockEngine#clean()} runs regardless.
  *

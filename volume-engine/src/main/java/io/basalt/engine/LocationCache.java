@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * search, which otherwise cost more than the rest of the read.
  *
  * <p>Entries are grouped by runs of {@link #RUN} consecutive blocks: one map entry holds the
- * slots of a run, so a sequential read of 128 KiB does one hash lookup instead of 32 (each a
- * few cache misses on a large map). Slots are read and written with volatile semantics; every
+ * slots of a run, so the 32 lookups of a sequential 128 KiB read all land on one entry, in
+ * cache after the first, instead of on 32 entries spread over a large map (a few cache misses
+ * each). A lookup still goes through the map every time: a slot array kept from an earlier
+ * lookup could have been dropped by a shard clear and miss a later invalidation. Slots are read and written with volatile semantics; every
  * write of a slot happens under the map's lock for the run's entry. A shard is emptied when it
  * holds capacity / 64 blocks or capacity / 256 runs.
  *
@@ -51,7 +53,8 @@ final class LocationCache {
 
     /**
      * {@code capacity} is in blocks. A shard also holds at most capacity / 4 / 64 runs, which
-     * bounds memory when reads are scattered (one block per run) at about 100 bytes a block.
+     * bounds memory when reads are scattered (one block per run) at about 100 bytes a block;
+     * such reads then keep at most capacity / 4 blocks.
      */
     @SuppressWarnings("unchecked")
     LocationCache(int capacity) {

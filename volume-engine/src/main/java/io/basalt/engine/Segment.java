@@ -266,11 +266,15 @@ final class Segment {
     /** Waits for readers to leave the mapping, unmaps it (a later access would crash the JVM), closes. */
     void closeQuietly() {
         if (map != null) {
-            while (!readers.compareAndSet(0, -1)) {
+            for (int spins = 0; !readers.compareAndSet(0, -1); spins++) {
                 if (readers.get() < 0) {
                     break;
                 }
-                Thread.onSpinWait();
+                if (spins < 1000) {
+                    Thread.onSpinWait(); // reads leave within microseconds
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000); // a warm() reads the file
+                }
             }
             if (readers.get() == -1 && unmapped.compareAndSet(false, true)) {
                 Unmapper.unmap(map);

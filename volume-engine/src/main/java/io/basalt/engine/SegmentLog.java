@@ -70,6 +70,13 @@ final class SegmentLog implements Closeable {
     private record Waiter(long target, CompletableFuture<Void> done) {
     }
 
+    /** Reads reused free files into the page cache ({@link Segment#warm}), off the allocator's pool. */
+    private final java.util.concurrent.ExecutorService warmer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "basalt-segment-warmer");
+        t.setDaemon(true);
+        return t;
+    });
+
     SegmentLog(Path dir, EngineConfig cfg, Memtable memtable, Position resume, long nextSegmentId) throws IOException {
         this.dir = dir;
         this.cfg = cfg;
@@ -134,21 +141,18 @@ final class SegmentLog implements Closeable {
     private static final long DURABLE_SYNCS = 16;
     private final AtomicLong syncsAtLastNewSegment = new AtomicLong();
 
-    private long appendedAtLastLook = -1;
-    private long readsAtLastLook;
     private final AtomicLong spareNames = new AtomicLong(System.currentTimeMillis());
 
     /**
-     * Zero-fills one free file if, since the last call, the log appended less than
-     * {@link #IDLE_BYTES} and the engine served fewer than {@link #IDLE_READS} reads (their
-     * total so far is {@code reads}), and fewer than {@link #MAX_FREE_FILES} wait. Appends to a
+     * Zero-fills one free file if the engine was idle since the last call ({@code idle}: reads,
+     * and bytes appended to the log) and fewer than {@link #MAX_FREE_FILES} wait. Appends to a
      * zero-filled file overwrite allocated blocks, so their fdatasync flushes data without a
      * journal commit. Called periodically by the engine's maintenance thread; returns whether
      * it filled one.
      */
-    synchronized boolean fillSpareIfIdle(long reads) {
+    synchronized boolean fillSpareIfIdle(IdleMeter idle) {
         try {
-            return fillSpareIfIdleOnce(reads);
+            return fillSpareIfIdleOnce(idle);
         } catch (RuntimeException e) {
             // An unchecked failure would cancel the periodic task for good.
             LOG.log(Level.WARNING, "spare segment filling failed", e);
@@ -156,11 +160,8 @@ final class SegmentLog implements Closeable {
         }
     }
 
-    private boolean fillSpareIfIdleOnce(long reads) {
-        long now = appendedBytes.get();
-        boolean idle = appendedAtLastLook >= 0 && now - appendedAtLastLook < IDLE_BYTES && reads - readsAtLastLook < IDLE_READS;
-        appendedAtLastLook = now;
-        readsAtLastLook = reads;
+    private boolean fillSpareIfIdleOnce(IdleMeter idleMeter) {
+        boolean idle = idleMeter.idleSinceLastLook();
         if (!idle || closing || !cfg.zeroFills()) {
             return false;
         }
@@ -176,7 +177,7 @@ final class SegmentLog implements Closeable {
                 Files.deleteIfExists(tmp);
                 throw e;
             }
-            appendedAtLastLook = appendedBytes.get();
+            idleMeter.rebase();
             sparesFilled.incrementAndGet();
             return true;
         } catch (IOException e) {
@@ -184,12 +185,6 @@ final class SegmentLog implements Closeable {
             return false;
         }
     }
-
-    /** Reads between two looks below which the engine counts as idle. */
-    private static final long IDLE_READS = 64;
-
-    /** Appended bytes between two looks below which the log counts as idle. */
-    private static final long IDLE_BYTES = 1 << 20;
 
     Position position() {
         synchronized (lock) {
@@ -427,7 +422,11 @@ final class SegmentLog implements Closeable {
             Files.move(free, Segment.pathOf(dir, id));
             Segment s = Segment.open(dir, id, cfg.segmentBytes);
             // In the background: the log does not wait for it, appends before it are only slower.
-            CompletableFuture.runAsync(s::warm);
+            try {
+                warmer.execute(s::warm);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the log is closing: nothing will append to it
+            }
             return s;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot reuse a free segment file; writing a new one", e);
@@ -555,6 +554,7 @@ final class SegmentLog implements Closeable {
             Thread.currentThread().interrupt();
         }
         failAll(new EngineException(EngineException.Kind.CLOSED, "log closed"));
+        warmer.shutdownNow();
         try {
             Segment s = spare.join();
             s.closeQuietly();
