@@ -31,6 +31,7 @@ import io.basalt.target.pdu.TaskMgmtResponse;
 import io.basalt.target.pdu.TextRequestPdu;
 import io.basalt.target.pdu.TextResponse;
 import io.basalt.target.scsi.Nexus;
+import io.basalt.target.scsi.ScsiDispatcher;
 import io.basalt.target.scsi.ScsiResult;
 import io.basalt.target.scsi.ScsiTask;
 import io.netty.buffer.ByteBuf;
@@ -392,24 +393,18 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        if (!plainWrite(task.cdb)) {
+        if (!ScsiDispatcher.appendOnlyWrite(task.cdb, task.expectedLength)) {
             workers.execute(() -> run(task, st)); // may wait for the disk: side by side
             return;
         }
-        // A plain WRITE only appends (the wait for a sync is a future, not a blocked thread),
-        // so the plain writes one pass of the event loop decoded go to a worker together: one
-        // thread hand-off, not one each.
+        // A plain write of whole 4 KiB blocks only appends (the wait for a sync is a future,
+        // not a blocked thread), so those one pass of the event loop decoded go to a worker
+        // together: one thread hand-off, not one each.
         if (writeBatch.isEmpty()) {
             ctx.executor().execute(this::handOffWrites); // runs after this pass's reads
         }
         writeBatch.add(task);
         writeBatchCommands.add(st);
-    }
-
-    /** WRITE (6), (10), (12), (16): no read-back, no compare, no lock held across the disk. */
-    private static boolean plainWrite(byte[] cdb) {
-        int op = cdb[0] & 0xff;
-        return op == 0x0a || op == 0x2a || op == 0xaa || op == 0x8a;
     }
 
     /** Runs a command on the calling worker; its outcome goes back to the event loop. */
@@ -422,7 +417,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Plain writes decoded but not yet handed to a worker, with their commands; event loop only. */
+    /** Append-only writes decoded but not yet handed to a worker, with their commands; event loop only. */
     private List<Task> writeBatch = new ArrayList<>();
     private List<ScsiTask> writeBatchCommands = new ArrayList<>();
 

@@ -81,6 +81,25 @@ public final class ScsiDispatcher {
         return c.dataOut().of(cdb, blockSize);
     }
 
+    /**
+     * Whether the command is a plain WRITE (6/10/12/16) of whole 4 KiB blocks, {@code length}
+     * bytes long: executing it only appends to the log, and never waits for the disk (a write
+     * of part of a 4 KiB block first reads the rest of it; WRITE AND VERIFY, COMPARE AND WRITE
+     * and the others read too). The transport may hand such writes to a worker together.
+     */
+    public static boolean appendOnlyWrite(byte[] cdb, long length) {
+        int op = cdb.length > 0 ? cdb[0] & 0xff : -1;
+        if ((op != 0x0a && op != 0x2a && op != 0xaa && op != 0x8a) || cdb.length < Cdb.groupLength(op)) {
+            return false;
+        }
+        long blocks = Cdb.blocks(cdb);
+        if (blocks <= 0 || length <= 0 || length % 4096 != 0 || length % blocks != 0) {
+            return false;
+        }
+        long blockSize = length / blocks;
+        return blockSize <= 4096 && 4096 % blockSize == 0 && Cdb.lba(cdb) % (4096 / blockSize) == 0;
+    }
+
     /** The command's data direction. */
     public DataDirection direction(byte[] cdb) {
         return table.lookup(cdb).direction();

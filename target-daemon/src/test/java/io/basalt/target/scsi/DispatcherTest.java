@@ -3,6 +3,8 @@ package io.basalt.target.scsi;
 import static io.basalt.target.scsi.ScsiHarness.A;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.basalt.engine.EngineException;
 import java.util.concurrent.CompletionException;
@@ -29,6 +31,21 @@ class DispatcherTest extends LunTest {
         byte[] tur = Cdbs.testUnitReady();
         tur[5] = 0x04;
         h.run(A, tur).assertInvalidField(5);
+    }
+
+    @Test
+    void onlyPlainWritesOfWhole4KiBBlocksCountAsAppendOnly() {
+        assertTrue(ScsiDispatcher.appendOnlyWrite(Cdbs.write10(8, 8), 8L * BS));
+        assertTrue(ScsiDispatcher.appendOnlyWrite(Cdbs.rw16(0x8a, 16, 256, 0x08), 256L * BS)); // FUA too
+        assertTrue(ScsiDispatcher.appendOnlyWrite(Cdbs.rw12(0xaa, 3, 2, 0), 2L * 4096)); // 4096-byte LUN
+        assertTrue(ScsiDispatcher.appendOnlyWrite(Cdbs.write6(0, 0), 256L * BS)); // 0 means 256
+        assertFalse(ScsiDispatcher.appendOnlyWrite(Cdbs.write10(1, 8), 8L * BS), "starts inside a 4 KiB block");
+        assertFalse(ScsiDispatcher.appendOnlyWrite(Cdbs.write10(8, 4), 4L * BS), "ends inside a 4 KiB block");
+        assertFalse(ScsiDispatcher.appendOnlyWrite(Cdbs.write10(8, 0), 0), "no data");
+        assertFalse(ScsiDispatcher.appendOnlyWrite(Cdbs.rw10(0x2e, 8, 8, 0), 8L * BS), "WRITE AND VERIFY reads back");
+        assertFalse(ScsiDispatcher.appendOnlyWrite(Cdbs.compareAndWrite(8, 8), 16L * BS), "COMPARE AND WRITE reads");
+        assertFalse(ScsiDispatcher.appendOnlyWrite(Cdbs.read10(8, 8), 8L * BS));
+        assertFalse(ScsiDispatcher.appendOnlyWrite(new byte[] {0x2a, 0, 0}, 4096), "a short CDB");
     }
 
     @Test
