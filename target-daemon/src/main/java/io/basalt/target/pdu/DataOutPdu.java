@@ -3,19 +3,13 @@ package io.basalt.target.pdu;
 import io.netty.buffer.ByteBuf;
 
 /** Read view of a SCSI Data-Out (RFC 7143 §11.7); shares the PDU's reference. */
-public final class DataOutPdu {
-    private final Pdu pdu;
-
+public final class DataOutPdu extends InitiatorPduView {
     private DataOutPdu(Pdu pdu) {
-        this.pdu = pdu;
+        super(pdu);
     }
 
     public static DataOutPdu of(Pdu pdu) {
         return new DataOutPdu(pdu.expect(Opcode.SCSI_DATA_OUT));
-    }
-
-    public Pdu pdu() {
-        return pdu;
     }
 
     /** F: last PDU of the sequence (unsolicited burst or R2T answer). */
@@ -27,17 +21,9 @@ public final class DataOutPdu {
         return pdu.lun();
     }
 
-    public int itt() {
-        return pdu.itt();
-    }
-
     /** The R2T's TTT, or 0xffffffff for unsolicited data (RFC 7143 §11.7.2). */
     public int targetTransferTag() {
         return pdu.i32(20);
-    }
-
-    public int expStatSN() {
-        return pdu.i32(28);
     }
 
     public int dataSN() {

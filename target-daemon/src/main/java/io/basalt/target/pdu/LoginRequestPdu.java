@@ -3,19 +3,13 @@ package io.basalt.target.pdu;
 import io.netty.buffer.ByteBuf;
 
 /** Read view of a Login Request (RFC 7143 §11.12); shares the PDU's reference. */
-public final class LoginRequestPdu {
-    private final Pdu pdu;
-
+public final class LoginRequestPdu extends CommandPduView {
     private LoginRequestPdu(Pdu pdu) {
-        this.pdu = pdu;
+        super(pdu);
     }
 
     public static LoginRequestPdu of(Pdu pdu) {
         return new LoginRequestPdu(pdu.expect(Opcode.LOGIN_REQUEST));
-    }
-
-    public Pdu pdu() {
-        return pdu;
     }
 
     /** T: the initiator is ready to go to {@link #nextStage()}. */
@@ -54,20 +48,8 @@ public final class LoginRequestPdu {
         return pdu.u16(14);
     }
 
-    public int itt() {
-        return pdu.itt();
-    }
-
     public int cid() {
         return pdu.u16(20);
-    }
-
-    public int cmdSN() {
-        return pdu.i32(24);
-    }
-
-    public int expStatSN() {
-        return pdu.i32(28);
     }
 
     /** The key=value text, a duplicate sharing the PDU's reference (see {@link Pdu#data}). */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.OptionalLong;
 
 /** Read view of a SCSI Command (RFC 7143 §11.3); shares the PDU's reference. */
-public final class ScsiCommandPdu {
+public final class ScsiCommandPdu extends CommandPduView {
     private static final int AHS_EXTENDED_CDB = 1;
     private static final int AHS_BIDI_READ_LENGTH = 2;
 
@@ -19,22 +19,12 @@ public final class ScsiCommandPdu {
         }
     }
 
-    private final Pdu pdu;
-
     private ScsiCommandPdu(Pdu pdu) {
-        this.pdu = pdu;
+        super(pdu);
     }
 
     public static ScsiCommandPdu of(Pdu pdu) {
         return new ScsiCommandPdu(pdu.expect(Opcode.SCSI_COMMAND));
-    }
-
-    public Pdu pdu() {
-        return pdu;
-    }
-
-    public boolean immediate() {
-        return pdu.immediate();
     }
 
     /** F: no unsolicited Data-Out follows (RFC 7143 §11.3.1). */
@@ -59,21 +49,9 @@ public final class ScsiCommandPdu {
         return pdu.lun();
     }
 
-    public int itt() {
-        return pdu.itt();
-    }
-
     /** Unsigned 32-bit byte count the initiator expects to move (RFC 7143 §11.3.4). */
     public long expectedDataTransferLength() {
         return pdu.i32(20) & 0xffffffffL;
-    }
-
-    public int cmdSN() {
-        return pdu.i32(24);
-    }
-
-    public int expStatSN() {
-        return pdu.i32(28);
     }
 
     /**

@@ -4,19 +4,13 @@ package io.basalt.target.pdu;
  * Read view of a SNACK Request (RFC 7143 §11.16). At ErrorRecoveryLevel 0 only the status and
  * DataACK types can be meaningful; the session layer decides what to reject.
  */
-public final class SnackPdu {
-    private final Pdu pdu;
-
+public final class SnackPdu extends InitiatorPduView {
     private SnackPdu(Pdu pdu) {
-        this.pdu = pdu;
+        super(pdu);
     }
 
     public static SnackPdu of(Pdu pdu) {
         return new SnackPdu(pdu.expect(Opcode.SNACK));
-    }
-
-    public Pdu pdu() {
-        return pdu;
     }
 
     /** 0 Data/R2T, 1 Status, 2 DataACK, 3 R-Data (RFC 7143 §11.16.1). */
@@ -28,16 +22,8 @@ public final class SnackPdu {
         return pdu.lun();
     }
 
-    public int itt() {
-        return pdu.itt();
-    }
-
     public int targetTransferTag() {
         return pdu.i32(20);
-    }
-
-    public int expStatSN() {
-        return pdu.i32(28);
     }
 
     public int begRun() {

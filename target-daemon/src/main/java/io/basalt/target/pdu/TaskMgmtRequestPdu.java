@@ -1,23 +1,13 @@
 package io.basalt.target.pdu;
 
 /** Read view of a SCSI Task Management Function Request (RFC 7143 §11.5). */
-public final class TaskMgmtRequestPdu {
-    private final Pdu pdu;
-
+public final class TaskMgmtRequestPdu extends CommandPduView {
     private TaskMgmtRequestPdu(Pdu pdu) {
-        this.pdu = pdu;
+        super(pdu);
     }
 
     public static TaskMgmtRequestPdu of(Pdu pdu) {
         return new TaskMgmtRequestPdu(pdu.expect(Opcode.TASK_MGMT_REQUEST));
-    }
-
-    public Pdu pdu() {
-        return pdu;
-    }
-
-    public boolean immediate() {
-        return pdu.immediate();
     }
 
     /** The function code, 1 (ABORT TASK) to 8 (TASK REASSIGN) (RFC 7143 §11.5.1). */
@@ -29,21 +19,9 @@ public final class TaskMgmtRequestPdu {
         return pdu.lun();
     }
 
-    public int itt() {
-        return pdu.itt();
-    }
-
     /** The ITT of the task to abort; 0xffffffff for functions that take none. */
     public int referencedTaskTag() {
         return pdu.i32(20);
-    }
-
-    public int cmdSN() {
-        return pdu.i32(24);
-    }
-
-    public int expStatSN() {
-        return pdu.i32(28);
     }
 
     public int refCmdSN() {

@@ -3,23 +3,13 @@ package io.basalt.target.pdu;
 import io.netty.buffer.ByteBuf;
 
 /** Read view of a Text Request (RFC 7143 §11.10); shares the PDU's reference. */
-public final class TextRequestPdu {
-    private final Pdu pdu;
-
+public final class TextRequestPdu extends CommandPduView {
     private TextRequestPdu(Pdu pdu) {
-        this.pdu = pdu;
+        super(pdu);
     }
 
     public static TextRequestPdu of(Pdu pdu) {
         return new TextRequestPdu(pdu.expect(Opcode.TEXT_REQUEST));
-    }
-
-    public Pdu pdu() {
-        return pdu;
-    }
-
-    public boolean immediate() {
-        return pdu.immediate();
     }
 
     public boolean finalFlag() {
@@ -35,21 +25,9 @@ public final class TextRequestPdu {
         return pdu.lun();
     }
 
-    public int itt() {
-        return pdu.itt();
-    }
-
     /** 0xffffffff to start a negotiation, else the TTT of the Text Response it continues. */
     public int targetTransferTag() {
         return pdu.i32(20);
-    }
-
-    public int cmdSN() {
-        return pdu.i32(24);
-    }
-
-    public int expStatSN() {
-        return pdu.i32(28);
     }
 
     public ByteBuf text() {
