@@ -156,11 +156,23 @@ class LoginNegotiatorTest {
         }
     }
 
-    /** The target's challenge after CHAP_A, as {id, challenge}. */
-    private record Challenge(int id, byte[] bytes) {
+    /** A login at the target's CHAP challenge (after CHAP_A): the negotiator, CHAP_I and CHAP_C. */
+    private record Chap(LoginNegotiator n, int id, byte[] bytes) {
+        /** The CHAP_R of an initiator that knows {@code secret}, in upper-case hex. */
+        String response(String secret) {
+            return upperHex(md5(id, secret, bytes));
+        }
+
+        /** Answers as {@code name} with the response for {@code secret}, plus {@code extra} keys. */
+        LoginStep answer(String name, String secret, String... extra) {
+            return n.handle(request(0, 1, true, concat(new String[] {"CHAP_N", name, "CHAP_R", response(secret)}, extra)));
+        }
     }
 
-    private Challenge startChap(LoginNegotiator n) {
+    /** Registers {@code credentials} for the test initiator and runs a fresh login up to the challenge. */
+    private Chap startChap(ChapCredentials credentials) {
+        targets.chap.put(TARGET + "|" + INITIATOR, credentials);
+        LoginNegotiator n = negotiator();
         LoginStep offer = n.handle(request(0, 1, true, concat(identity(), "AuthMethod", "CHAP,None")));
         assertEquals(TextParameters.of("AuthMethod", "CHAP", "TargetPortalGroupTag", "1"), offer.keys());
         assertFalse(offer.transit(), "no transit until CHAP is done");
@@ -173,7 +185,7 @@ class LoginNegotiatorTest {
         byte[] challenge = HexFormat.of().parseHex(c.substring(2));
         assertTrue(challenge.length >= 16, "challenge of " + challenge.length + " bytes");
         assertTrue(id >= 0 && id <= 255);
-        return new Challenge(id, challenge);
+        return new Chap(n, id, challenge);
     }
 
     private static String upperHex(byte[] b) {
@@ -182,27 +194,22 @@ class LoginNegotiatorTest {
 
     @Test
     void chapLoginLikeLibiscsiIncludingItsRepeatedIdentityKeys() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.oneWay("user1", SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
-        LoginStep response = n.handle(request(0, 1, true, "CHAP_N", "user1",
-                "CHAP_R", upperHex(md5(ch.id(), SECRET, ch.bytes()))));
+        Chap ch = startChap(ChapCredentials.oneWay("user1", SECRET));
+        LoginStep response = ch.answer("user1", SECRET);
         assertEquals(LoginStatus.SUCCESS, response.status(), response.reason());
         assertTrue(response.transit());
         assertEquals(LoginStage.OPERATIONAL, response.nextStage());
         assertTrue(response.keys().isEmpty());
-        LoginStep done = n.handle(request(1, 3, true, concat(identity(), libiscsiOperationalKeys())));
+        LoginStep done = ch.n().handle(request(1, 3, true, concat(identity(), libiscsiOperationalKeys())));
         assertEquals(LoginStatus.SUCCESS, done.status(), done.reason());
         assertTrue(done.complete());
     }
 
     @Test
     void chapResponseMayBeBase64() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.oneWay("user1", SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
+        Chap ch = startChap(ChapCredentials.oneWay("user1", SECRET));
         String b64 = "0b" + Base64.getEncoder().encodeToString(md5(ch.id(), SECRET, ch.bytes()));
-        LoginStep response = n.handle(request(0, 3, true, "CHAP_N", "user1", "CHAP_R", b64));
+        LoginStep response = ch.n().handle(request(0, 3, true, "CHAP_N", "user1", "CHAP_R", b64));
         assertEquals(LoginStatus.SUCCESS, response.status(), response.reason());
         assertTrue(response.complete(), "security straight to full feature is allowed");
         assertEquals("262144", response.keys().get("MaxRecvDataSegmentLength").orElseThrow());
@@ -210,16 +217,12 @@ class LoginNegotiatorTest {
 
     @Test
     void mutualChapAnswersWithTheTargetSecret() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.mutual("user1", SECRET, "tgt", TARGET_SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
+        Chap ch = startChap(ChapCredentials.mutual("user1", SECRET, "tgt", TARGET_SECRET));
         byte[] ours = new byte[32];
         for (int i = 0; i < ours.length; i++) {
             ours[i] = (byte) (i * 7 + 1);
         }
-        LoginStep step = n.handle(request(0, 1, true, "CHAP_N", "user1",
-                "CHAP_R", upperHex(md5(ch.id(), SECRET, ch.bytes())), "CHAP_I", "42",
-                "CHAP_C", "0x" + HexFormat.of().formatHex(ours)));
+        LoginStep step = ch.answer("user1", SECRET, "CHAP_I", "42", "CHAP_C", "0x" + HexFormat.of().formatHex(ours));
         assertEquals(LoginStatus.SUCCESS, step.status(), step.reason());
         assertTrue(step.transit());
         assertEquals("tgt", step.keys().get("CHAP_N").orElseThrow());
@@ -229,57 +232,42 @@ class LoginNegotiatorTest {
 
     @Test
     void wrongSecretFailsAuthenticationWithoutNamingTheSecret() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.oneWay("user1", SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
-        LoginStep step = n.handle(request(0, 1, true, "CHAP_N", "user1",
-                "CHAP_R", upperHex(md5(ch.id(), "not-the-secret!!", ch.bytes()))));
+        Chap ch = startChap(ChapCredentials.oneWay("user1", SECRET));
+        LoginStep step = ch.answer("user1", "not-the-secret!!");
         assertStatus(LoginStatus.AUTHENTICATION_FAILURE, step);
         assertEquals(2, step.status().statusClass());
         assertEquals(1, step.status().statusDetail());
         assertFalse(step.reason().contains(SECRET));
-        assertThrows(IllegalStateException.class, () -> n.handle(request(0, 1, true)));
+        assertThrows(IllegalStateException.class, () -> ch.n().handle(request(0, 1, true)));
     }
 
     @Test
     void wrongChapNameFailsEvenWithTheRightResponse() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.oneWay("user1", SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
-        LoginStep step = n.handle(request(0, 1, true, "CHAP_N", "user2",
-                "CHAP_R", upperHex(md5(ch.id(), SECRET, ch.bytes()))));
+        Chap ch = startChap(ChapCredentials.oneWay("user1", SECRET));
+        LoginStep step = ch.answer("user2", SECRET);
         assertStatus(LoginStatus.AUTHENTICATION_FAILURE, step);
     }
 
     @Test
     void mutualChapRefusesOurOwnChallengeReflected() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.mutual("user1", SECRET, "tgt", TARGET_SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
-        LoginStep step = n.handle(request(0, 1, true, "CHAP_N", "user1",
-                "CHAP_R", upperHex(md5(ch.id(), SECRET, ch.bytes())), "CHAP_I", Integer.toString(ch.id()),
-                "CHAP_C", "0x" + HexFormat.of().formatHex(ch.bytes())));
+        Chap ch = startChap(ChapCredentials.mutual("user1", SECRET, "tgt", TARGET_SECRET));
+        LoginStep step = ch.answer("user1", SECRET, "CHAP_I", Integer.toString(ch.id()),
+                "CHAP_C", "0x" + HexFormat.of().formatHex(ch.bytes()));
         assertStatus(LoginStatus.AUTHENTICATION_FAILURE, step);
         assertTrue(step.reason().contains("repeats our challenge"), step.reason());
     }
 
     @Test
     void mutualChapWithoutTargetCredentialsFails() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.oneWay("user1", SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
-        LoginStep step = n.handle(request(0, 1, true, "CHAP_N", "user1",
-                "CHAP_R", upperHex(md5(ch.id(), SECRET, ch.bytes())), "CHAP_I", "1", "CHAP_C", "0x0102030405"));
+        Chap ch = startChap(ChapCredentials.oneWay("user1", SECRET));
+        LoginStep step = ch.answer("user1", SECRET, "CHAP_I", "1", "CHAP_C", "0x0102030405");
         assertStatus(LoginStatus.AUTHENTICATION_FAILURE, step);
     }
 
     @Test
     void mutualChapWithTheSameSecretBothWaysFails() {
-        targets.chap.put(TARGET + "|" + INITIATOR, ChapCredentials.mutual("user1", SECRET, "tgt", SECRET));
-        LoginNegotiator n = negotiator();
-        Challenge ch = startChap(n);
-        LoginStep step = n.handle(request(0, 1, true, "CHAP_N", "user1",
-                "CHAP_R", upperHex(md5(ch.id(), SECRET, ch.bytes())), "CHAP_I", "1", "CHAP_C", "0x0102030405"));
+        Chap ch = startChap(ChapCredentials.mutual("user1", SECRET, "tgt", SECRET));
+        LoginStep step = ch.answer("user1", SECRET, "CHAP_I", "1", "CHAP_C", "0x0102030405");
         assertStatus(LoginStatus.AUTHENTICATION_FAILURE, step);
     }
 
