@@ -33,8 +33,20 @@ final class LocationCache {
     record Key(long lineage, long block) {
     }
 
-    /** The map's key: a run of {@link #RUN} blocks. */
+    /**
+     * The map's key: a run of {@link #RUN} blocks. equals and hashCode are written out: the
+     * generated ones go through method handles, a few percent of a cached read.
+     */
     private record Run(long lineage, long run) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Run r && r.lineage == lineage && r.run == run;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(lineage) + Long.hashCode(run);
+        }
     }
 
     static final int RUN_SHIFT = 5;

@@ -10,7 +10,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * after its index transaction commits, only if no newer write replaced them.
  */
 final class Memtable {
+    /** equals and hashCode written out (the generated ones go through method handles). */
     record Key(long lineage, long block) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.lineage == lineage && k.block == block;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(lineage) + Long.hashCode(block);
+        }
     }
 
     private final ConcurrentHashMap<Key, Loc> map = new ConcurrentHashMap<>();
