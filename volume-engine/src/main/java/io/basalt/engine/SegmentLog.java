@@ -453,6 +453,12 @@ final class SegmentLog implements Closeable {
     CompletableFuture<Void> sync() {
         long target;
         synchronized (lock) {
+            if (failure != null) {
+                // After a failed fsync the page cache may have dropped the dirty data: a later
+                // fsync could succeed without it, so nothing appended is ever reported durable.
+                return CompletableFuture.failedFuture(new EngineException(EngineException.Kind.IO_ERROR,
+                        "fsync failed earlier: " + failure.getMessage(), failure));
+            }
             target = appended;
         }
         if (target <= synced) {
@@ -488,18 +494,26 @@ final class SegmentLog implements Closeable {
             long target;
             Position targetPos;
             List<Segment> force;
+            IOException failedEarlier;
             synchronized (lock) {
+                failedEarlier = failure;
                 target = appended;
                 targetPos = new Position(current.id, writePos);
                 force = new ArrayList<>(unsynced);
                 force.add(current);
                 unsynced.clear();
             }
+            if (failedEarlier != null) {
+                // A waiter that queued just as an fsync failed: a new fsync proves nothing.
+                failAll(new EngineException(EngineException.Kind.IO_ERROR, "fsync failed earlier: " + failedEarlier.getMessage(),
+                        failedEarlier));
+                continue;
+            }
             IOException err = null;
             for (Segment s : force) {
                 try {
                     if (s.channel.isOpen()) {
-                        s.channel.force(false);
+                        forcer.force(s);
                     }
                 } catch (IOException e) {
                     err = e;
@@ -521,6 +535,13 @@ final class SegmentLog implements Closeable {
             leaveSparseSegmentUnderDurableLoad();
         }
     }
+
+    /** How the syncer makes a segment durable; a seam for tests that make fdatasync fail. */
+    interface Forcer {
+        void force(Segment s) throws IOException;
+    }
+
+    volatile Forcer forcer = s -> s.channel.force(false);
 
     /** Waiters the previous sync served; syncer thread only. */
     private int lastBatch;

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -243,6 +244,29 @@ class EngineTest {
         engine = BlockEngine.open(dir, cfg());
         byte[] head = read("v", 0, 16 * BS);
         assertFalse(Arrays.equals(new byte[16 * BS], head));
+    }
+
+    @Test
+    void afterAFailedFsyncNothingIsReportedDurable() throws IOException {
+        engine.createVolume(new VolumeSpec("f", 64L * BS, false));
+        Volume v = engine.volume("f");
+        v.write(0, ByteBuffer.wrap(random(1, BS)), true).join();
+        v.write(BS, ByteBuffer.wrap(random(2, BS)), false).join(); // in the page cache only
+        engine.log().forcer = s -> {
+            throw new IOException("injected: fdatasync failed");
+        };
+        CompletionException failed = assertThrows(CompletionException.class,
+                () -> v.write(2L * BS, ByteBuffer.wrap(random(3, BS)), true).join());
+        assertTrue(failed.getCause().getMessage().contains("fsync failed"), failed.getCause().getMessage());
+        engine.log().forcer = s -> s.channel.force(false); // the disk "recovers"
+        // The page cache may have dropped the dirty pages the failed fsync covered: a new fsync
+        // that succeeds proves nothing about them, so neither a flush nor a write is durable now.
+        assertThrows(CompletionException.class, () -> v.flush().join());
+        assertThrows(RuntimeException.class, () -> v.write(3L * BS, ByteBuffer.wrap(random(4, BS)), true).join());
+        // Nor does close index the unsynced tail as if it were durable; recovery replays the log.
+        assertThrows(RuntimeException.class, engine::close);
+        engine = BlockEngine.open(dir, cfg());
+        assertArrayEquals(random(1, BS), read("f", 0, BS), "what was acknowledged as durable survives");
     }
 
     @Test

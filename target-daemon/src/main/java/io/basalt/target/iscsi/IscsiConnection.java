@@ -393,7 +393,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        if (!ScsiDispatcher.appendOnlyWrite(task.cdb, task.expectedLength)) {
+        // The length the CDB asks for at the LUN's block size, not the initiator's claim.
+        if (!ScsiDispatcher.appendOnlyWrite(task.cdb, task.dataOutNeeded)) {
             workers.execute(() -> run(task, st)); // may wait for the disk: side by side
             return;
         }
