@@ -32,14 +32,18 @@ final class IdleMeter {
 
     /** Whether the engine was idle since {@code m}. */
     boolean quietSince(Mark m) {
-        return ops.getAsLong() - m.ops < IDLE_OPS && bytes.getAsLong() - m.bytes < IDLE_BYTES;
+        return quiet(m, mark());
     }
 
     /** Whether the engine was idle since the previous look (never at the first); this is a look. */
     boolean idleSinceLastLook() {
         Mark previous = last;
         last = mark();
-        return previous != null && last.ops - previous.ops < IDLE_OPS && last.bytes - previous.bytes < IDLE_BYTES;
+        return previous != null && quiet(previous, last);
+    }
+
+    private static boolean quiet(Mark from, Mark to) {
+        return to.ops - from.ops < IDLE_OPS && to.bytes - from.bytes < IDLE_BYTES;
     }
 
     /** Starts the next interval now, so that the caller's own work is not counted. */

@@ -195,7 +195,7 @@ final class Index implements Closeable {
     /** Commits counted: incremented after each commit of a write transaction. */
     private volatile long epoch;
     /** (lineage, block) pairs changed by the open write transaction; writer-only. */
-    private final List<LocationCache.Key> touched = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<LineageKey> touched = java.util.Collections.synchronizedList(new ArrayList<>());
     private final LocationCache locations;
 
     /**
@@ -206,7 +206,7 @@ final class Index implements Closeable {
         txn.commit();
         epoch++;
         synchronized (touched) {
-            for (LocationCache.Key k : touched) {
+            for (LineageKey k : touched) {
                 locations.invalidate(k);
             }
             touched.clear();
@@ -219,7 +219,7 @@ final class Index implements Closeable {
 
     private void touch(long lineage, long block) {
         if (locations.enabled()) {
-            touched.add(new LocationCache.Key(lineage, block));
+            touched.add(new LineageKey(lineage, block));
         }
     }
 
@@ -276,11 +276,16 @@ final class Index implements Closeable {
 
     void put(Txn<ByteBuffer> txn, long lineage, long block, Loc loc) {
         touch(lineage, block);
+        blocks.put(txn, key(lineage, block, loc.seq()), value(loc));
+    }
+
+    /** The stored value of a version (its seq is in the key); the inverse of {@link #decode}. */
+    private ByteBuffer value(Loc loc) {
         ByteBuffer v = valBuf.get();
         v.clear();
         v.putLong(loc.segment()).putLong(loc.offset()).putInt(loc.length()).putInt(loc.crc())
                 .put((byte) (loc.zero() ? 1 : 0)).flip();
-        blocks.put(txn, key(lineage, block, loc.seq()), v);
+        return v;
     }
 
     /**
@@ -291,11 +296,7 @@ final class Index implements Closeable {
      */
     Loc putThenOlder(Cursor<ByteBuffer> c, long lineage, long block, Loc loc) {
         touch(lineage, block);
-        ByteBuffer v = valBuf.get();
-        v.clear();
-        v.putLong(loc.segment()).putLong(loc.offset()).putInt(loc.length()).putInt(loc.crc())
-                .put((byte) (loc.zero() ? 1 : 0)).flip();
-        c.put(key(lineage, block, loc.seq()), v);
+        c.put(key(lineage, block, loc.seq()), value(loc));
         if (!c.next()) {
             return null;
         }

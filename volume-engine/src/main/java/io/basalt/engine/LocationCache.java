@@ -29,26 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own (cheap, and the rest stays cached).
  */
 final class LocationCache {
-    /** A block of a lineage, as recorded by an index transaction for invalidation. */
-    record Key(long lineage, long block) {
-    }
-
-    /**
-     * The map's key: a run of {@link #RUN} blocks. equals and hashCode are written out: the
-     * generated ones go through method handles, a few percent of a cached read.
-     */
-    private record Run(long lineage, long run) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Run r && r.lineage == lineage && r.run == run;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * Long.hashCode(lineage) + Long.hashCode(run);
-        }
-    }
-
     static final int RUN_SHIFT = 5;
     static final int RUN = 1 << RUN_SHIFT;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Loc[].class);
@@ -59,7 +39,7 @@ final class LocationCache {
     private final int capacity;
     private final int blocksPerShard;
     private final int runsPerShard;
-    private final ConcurrentHashMap<Run, Loc[]>[] shards;
+    private final ConcurrentHashMap<LineageKey, Loc[]>[] shards;
     /** Filled slots per shard, approximate (a clear races with concurrent stores): bounds memory. */
     private final AtomicInteger[] filled;
 
@@ -86,12 +66,13 @@ final class LocationCache {
      * bucket from the low bits of the plain hash, and if both used the same bits every key of a
      * shard would crowd into 1/64 of its buckets.
      */
-    private static int shardOf(Run k) {
+    private static int shardOf(LineageKey k) {
         return (k.hashCode() * 0x9E3779B9) >>> (32 - SHARD_BITS);
     }
 
-    private static Run run(long lineage, long block) {
-        return new Run(lineage, block >>> RUN_SHIFT);
+    /** The map's key: the run of {@link #RUN} blocks that holds {@code block}. */
+    private static LineageKey run(long lineage, long block) {
+        return new LineageKey(lineage, block >>> RUN_SHIFT);
     }
 
     private static int slot(long block) {
@@ -106,7 +87,7 @@ final class LocationCache {
         if (capacity <= 0) {
             return null;
         }
-        Run k = run(lineage, block);
+        LineageKey k = run(lineage, block);
         Loc[] slots = shards[shardOf(k)].get(k);
         return slots == null ? null : (Loc) SLOT.getVolatile(slots, slot(block));
     }
@@ -116,9 +97,9 @@ final class LocationCache {
         if (capacity <= 0) {
             return;
         }
-        Run k = run(lineage, block);
+        LineageKey k = run(lineage, block);
         int shard = shardOf(k);
-        ConcurrentHashMap<Run, Loc[]> m = shards[shard];
+        ConcurrentHashMap<LineageKey, Loc[]> m = shards[shard];
         AtomicInteger used = filled[shard];
         if (used.get() >= blocksPerShard || (m.size() >= runsPerShard && !m.containsKey(k))) {
             m.clear();
@@ -138,11 +119,12 @@ final class LocationCache {
         });
     }
 
-    void invalidate(Key k) {
-        Run r = run(k.lineage(), k.block());
+    /** Drops the cached version of block {@code k.n()} of lineage {@code k.lineage()}. */
+    void invalidate(LineageKey k) {
+        LineageKey r = run(k.lineage(), k.n());
         int shard = shardOf(r);
         shards[shard].computeIfPresent(r, (kk, slots) -> {
-            if (SLOT.getAndSet(slots, slot(k.block()), null) != null) {
+            if (SLOT.getAndSet(slots, slot(k.n()), null) != null) {
                 filled[shard].decrementAndGet();
             }
             return slots;

@@ -10,20 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * after its index transaction commits, only if no newer write replaced them.
  */
 final class Memtable {
-    /** equals and hashCode written out (the generated ones go through method handles). */
-    record Key(long lineage, long block) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.lineage == lineage && k.block == block;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * Long.hashCode(lineage) + Long.hashCode(block);
-        }
-    }
-
-    private final ConcurrentHashMap<Key, Loc> map = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<LineageKey, Loc> map = new ConcurrentHashMap<>();
     /**
      * Keys present, counted exactly: a key is counted before its put returns (so before the
      * write is acknowledged) and uncounted only after its removal. {@code map.isEmpty()} is no
@@ -32,7 +19,7 @@ final class Memtable {
     private final AtomicLong keys = new AtomicLong();
 
     void put(long lineage, long block, Loc loc) {
-        if (map.put(new Key(lineage, block), loc) == null) {
+        if (map.put(new LineageKey(lineage, block), loc) == null) {
             keys.incrementAndGet();
         }
     }
@@ -40,11 +27,11 @@ final class Memtable {
     Loc get(long lineage, long block) {
         // Between checkpoints under a read load the memtable is empty: skip the hash lookup
         // (its table miss costs a read about as much as the checksum does).
-        return keys.get() == 0 ? null : map.get(new Key(lineage, block));
+        return keys.get() == 0 ? null : map.get(new LineageKey(lineage, block));
     }
 
     void removeIfSame(long lineage, long block, Loc loc) {
-        if (map.remove(new Key(lineage, block), loc)) {
+        if (map.remove(new LineageKey(lineage, block), loc)) {
             keys.decrementAndGet();
         }
     }

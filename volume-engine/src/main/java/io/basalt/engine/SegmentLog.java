@@ -224,7 +224,7 @@ final class SegmentLog implements Closeable {
         }
         synchronized (lock) {
             if (failure != null) {
-                throw new EngineException(EngineException.Kind.IO_ERROR, "log failed earlier: " + failure.getMessage(), failure);
+                throw failedEarlier(failure);
             }
             if (writePos + size + RecordFormat.SEAL_BYTES > cfg.segmentBytes) {
                 roll(forCleaner);
@@ -456,8 +456,7 @@ final class SegmentLog implements Closeable {
             if (failure != null) {
                 // After a failed fsync the page cache may have dropped the dirty data: a later
                 // fsync could succeed without it, so nothing appended is ever reported durable.
-                return CompletableFuture.failedFuture(new EngineException(EngineException.Kind.IO_ERROR,
-                        "fsync failed earlier: " + failure.getMessage(), failure));
+                return CompletableFuture.failedFuture(failedEarlier(failure));
             }
             target = appended;
         }
@@ -505,8 +504,7 @@ final class SegmentLog implements Closeable {
             }
             if (failedEarlier != null) {
                 // A waiter that queued just as an fsync failed: a new fsync proves nothing.
-                failAll(new EngineException(EngineException.Kind.IO_ERROR, "fsync failed earlier: " + failedEarlier.getMessage(),
-                        failedEarlier));
+                failAll(failedEarlier(failedEarlier));
                 continue;
             }
             IOException err = null;
@@ -534,6 +532,11 @@ final class SegmentLog implements Closeable {
             completeUpTo(target);
             leaveSparseSegmentUnderDurableLoad();
         }
+    }
+
+    /** The error for anything asked of the log after it broke (a failed append or fsync). */
+    private static EngineException failedEarlier(IOException failure) {
+        return new EngineException(EngineException.Kind.IO_ERROR, "log failed earlier: " + failure.getMessage(), failure);
     }
 
     /** How the syncer makes a segment durable; a seam for tests that make fdatasync fail. */
