@@ -404,8 +404,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (writeBatch.isEmpty()) {
             ctx.executor().execute(this::handOffWrites); // runs after this pass's reads
         }
-        writeBatch.add(task);
-        writeBatchCommands.add(st);
+        writeBatch.add(new PendingWrite(task, st));
     }
 
     /** Runs a command on the calling worker; its outcome goes back to the event loop. */
@@ -418,28 +417,25 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Append-only writes decoded but not yet handed to a worker, with their commands; event loop only. */
-    private List<Task> writeBatch = new ArrayList<>();
-    private List<ScsiTask> writeBatchCommands = new ArrayList<>();
+    /** An append-only write decoded but not yet handed to a worker. */
+    private record PendingWrite(Task task, ScsiTask command) {
+    }
+
+    /** Event loop only. */
+    private List<PendingWrite> writeBatch = new ArrayList<>();
 
     private void handOffWrites() {
-        List<Task> batch = writeBatch;
-        List<ScsiTask> commands = writeBatchCommands;
+        List<PendingWrite> batch = writeBatch;
         writeBatch = new ArrayList<>();
-        writeBatchCommands = new ArrayList<>();
         try {
-            workers.execute(() -> {
-                for (int i = 0; i < batch.size(); i++) {
-                    run(batch.get(i), commands.get(i));
-                }
-            });
+            workers.execute(() -> batch.forEach(w -> run(w.task, w.command)));
         } catch (RejectedExecutionException e) { // the server is stopping
-            for (int i = 0; i < batch.size(); i++) {
-                ByteBuf data = commands.get(i).dataOut();
+            for (PendingWrite w : batch) {
+                ByteBuf data = w.command.dataOut();
                 if (data != null && data.refCnt() > 0) {
                     data.release();
                 }
-                finish(batch.get(i), null, e);
+                finish(w.task, null, e);
             }
         }
     }
