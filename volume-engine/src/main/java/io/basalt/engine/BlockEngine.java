@@ -744,21 +744,29 @@ public final class BlockEngine implements Closeable {
         synchronized (cleanMutex) {
             checkOpen();
             checkpointer.checkpoint(Checkpointer.Trigger.REQUEST);
-            int n = 0;
-            for (long id : cleaner.candidates(cfg.cleanerPolicy)) {
-                if (!keepGoing.getAsBoolean()) {
-                    break;
-                }
-                try {
-                    cleaner.clean(id);
-                    n++;
-                } catch (IOException e) {
-                    throw new EngineException(EngineException.Kind.IO_ERROR, "cleaning segment " + id + " failed: " + e.getMessage(), e);
-                }
-            }
-            return n;
+            return cleanEach(cleaner.candidates(cfg.cleanerPolicy), keepGoing);
         }
     }
+
+    /** Caller holds cleanMutex. */
+    private int cleanEach(List<Long> segments, BooleanSupplier keepGoing) {
+        int n = 0;
+        for (long id : segments) {
+            if (!keepGoing.getAsBoolean()) {
+                break;
+            }
+            try {
+                cleaner.clean(id);
+                n++;
+            } catch (IOException e) {
+                throw new EngineException(EngineException.Kind.IO_ERROR, "cleaning segment " + id + " failed: " + e.getMessage(), e);
+            }
+        }
+        return n;
+    }
+
+    /** At most this many segments with nothing live are retired per look of the background cleaner. */
+    private static final int DEAD_PER_LOOK = 16;
 
     private long lastPassNanos = System.nanoTime();
 
@@ -774,12 +782,21 @@ public final class BlockEngine implements Closeable {
         long usable = fs.getUsableSpace();
         boolean urgent = cfg.cleanerPolicy.cleansUnderLoad(usable, fs.getTotalSpace())
                 || usable < cfg.reserveBytes + 4 * cfg.segmentBytes;
-        if (!(idle || urgent) || System.nanoTime() - lastPassNanos < cfg.cleanerPolicy.interval().toNanos()) {
-            return;
-        }
-        lastPassNanos = System.nanoTime();
-        IdleMeter.Mark start = foreground.mark();
         try {
+            if (!(idle || urgent) || System.nanoTime() - lastPassNanos < cfg.cleanerPolicy.interval().toNanos()) {
+                // Between passes, and under load: segments the log has moved past entirely only
+                // need their index entries checked, nothing copied; their files get reused while
+                // still in memory (a sequential writer then rewrites cached pages instead of
+                // taking fresh ones, as an in-place target does).
+                synchronized (cleanMutex) {
+                    if (!closing) {
+                        cleanEach(cleaner.dead(DEAD_PER_LOOK), () -> !closing);
+                    }
+                }
+                return;
+            }
+            lastPassNanos = System.nanoTime();
+            IdleMeter.Mark start = foreground.mark();
             clean(() -> urgent || foreground.quietSince(start));
         } catch (RuntimeException e) {
             if (!closing) {

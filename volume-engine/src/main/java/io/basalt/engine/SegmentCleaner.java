@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongPredicate;
 import org.lmdbjava.Txn;
 
 /**
@@ -15,7 +16,7 @@ import org.lmdbjava.Txn;
  *   <li>MARK: the catalog records "cleaning segment N";</li>
  *   <li>COPY: every block the index still points at in N is appended as a RELOC record
  *       (replay ignores RELOC: until phase 3 commits the copies are dead space);</li>
- *   <li>SYNC: the copies are made durable (data before index, as always);</li>
+ *   <li>SYNC: the copies, if any, are made durable (data before index, as always);</li>
  *   <li>COMMIT: one index transaction re-points each block that still points into N (a block
  *       overwritten meanwhile keeps its newer version), moves N to the graveyard and clears
  *       the mark;</li>
@@ -46,6 +47,20 @@ class SegmentCleaner {
 
     /** Segments worth cleaning, emptiest first (policy). Only sealed, fully checkpointed ones. */
     List<Long> candidates(CleanerPolicy policy) {
+        return sealedWhere(live -> policy.qualifies(live, cfg.segmentBytes), policy.maxSegmentsPerPass());
+    }
+
+    /**
+     * Sealed, fully checkpointed segments in which no block is live by the space accounting, at
+     * most {@code max}: retiring them copies nothing (cleaning still checks every block against
+     * the index), so it is cheap enough to do under load, and their files, pages still in the
+     * page cache, are reused for the next segments.
+     */
+    List<Long> dead(int max) {
+        return sealedWhere(live -> live <= 0, max);
+    }
+
+    private List<Long> sealedWhere(LongPredicate liveBytesQualify, int max) {
         if (stopping) {
             return List.of();
         }
@@ -55,7 +70,7 @@ class SegmentCleaner {
         try {
             for (long id : log.segments.keySet()) {
                 long live = catalog.segmentLive.getOrDefault(id, 0L);
-                if (id < limit && policy.qualifies(live, cfg.segmentBytes)) {
+                if (id < limit && liveBytesQualify.test(live)) {
                     c.add(new long[] {id, live});
                 }
             }
@@ -63,7 +78,7 @@ class SegmentCleaner {
             writerLock.unlock();
         }
         c.sort(Comparator.comparingLong(a -> a[1]));
-        return c.stream().limit(policy.maxSegmentsPerPass()).map(a -> a[0]).toList();
+        return c.stream().limit(max).map(a -> a[0]).toList();
     }
 
     /** Makes a running pass end early; an unfinished segment is cleaned again later. */
@@ -79,7 +94,9 @@ class SegmentCleaner {
         }
         commitMark(segmentId);
         List<Move> moves = copyLive(seg);
-        log.sync().join();
+        if (!moves.isEmpty()) {
+            log.sync().join();
+        }
         beforeCommit(segmentId);
         commitMoves(segmentId, moves);
         afterCommit(segmentId);
