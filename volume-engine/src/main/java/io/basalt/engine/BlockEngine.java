@@ -110,6 +110,7 @@ public final class BlockEngine implements Closeable {
         if (cfg.backgroundCleaner) {
             long ms = Math.min(1000, cfg.cleanerPolicy.interval().toMillis());
             maintenance.scheduleWithFixedDelay(this::cleanInBackground, ms, ms, TimeUnit.MILLISECONDS);
+            maintenance.scheduleWithFixedDelay(this::retireDeadSegments, 250, 250, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -765,7 +766,7 @@ public final class BlockEngine implements Closeable {
         return n;
     }
 
-    /** At most this many segments with nothing live are retired per look of the background cleaner. */
+    /** At most this many segments with nothing live are retired per look. */
     private static final int DEAD_PER_LOOK = 16;
 
     private long lastPassNanos = System.nanoTime();
@@ -782,25 +783,36 @@ public final class BlockEngine implements Closeable {
         long usable = fs.getUsableSpace();
         boolean urgent = cfg.cleanerPolicy.cleansUnderLoad(usable, fs.getTotalSpace())
                 || usable < cfg.reserveBytes + 4 * cfg.segmentBytes;
+        if (!(idle || urgent) || System.nanoTime() - lastPassNanos < cfg.cleanerPolicy.interval().toNanos()) {
+            return;
+        }
+        lastPassNanos = System.nanoTime();
+        IdleMeter.Mark start = foreground.mark();
         try {
-            if (!(idle || urgent) || System.nanoTime() - lastPassNanos < cfg.cleanerPolicy.interval().toNanos()) {
-                // Between passes, and under load: segments the log has moved past entirely only
-                // need their index entries checked, nothing copied; their files get reused while
-                // still in memory (a sequential writer then rewrites cached pages instead of
-                // taking fresh ones, as an in-place target does).
-                synchronized (cleanMutex) {
-                    if (!closing) {
-                        cleanEach(cleaner.dead(DEAD_PER_LOOK), () -> !closing);
-                    }
-                }
-                return;
-            }
-            lastPassNanos = System.nanoTime();
-            IdleMeter.Mark start = foreground.mark();
             clean(() -> urgent || foreground.quietSince(start));
         } catch (RuntimeException e) {
             if (!closing) {
                 LOG.log(Level.WARNING, "background cleaning failed", e);
+            }
+        }
+    }
+
+    /**
+     * Every quarter second, under load too: segments the log has moved past entirely only need
+     * their index entries checked, nothing copied, and their files are reused while still in
+     * memory (a sequential writer then rewrites cached pages instead of taking fresh ones, as
+     * an in-place target does).
+     */
+    private void retireDeadSegments() {
+        try {
+            synchronized (cleanMutex) {
+                if (!closing) {
+                    cleanEach(cleaner.dead(DEAD_PER_LOOK), () -> !closing);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!closing) {
+                LOG.log(Level.WARNING, "retiring dead segments failed", e);
             }
         }
     }

@@ -14,7 +14,7 @@ import java.time.Duration;
  * I/O comes back (a segment being copied is finished first). Space is then reclaimed in the quiet moments
  * instead of taking CPU and disk from the I/O it serves, the way F2FS separates background
  * from foreground cleaning. An explicit {@link BlockEngine#clean()} runs regardless. Segments
- * with no live bytes at all are retired at every look, under load too: nothing is copied.
+ * with no live bytes at all are retired every quarter second, under load too: nothing is copied.
  *
  * @param maxLiveRatio       only segments whose live bytes are below this fraction are cleaned
  * @param maxSegmentsPerPass upper bound of segments cleaned in one pass
