@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Basalt vs Debian's tgt (file backing store on the same disk), same run, same load generator
 # (../shared/tools/iscsi-bench.c over libiscsi). Prints one row per case with the ratio.
-# Usage: bench/iscsi-bench.sh [SECONDS_PER_CASE]
+# Usage: [ROUNDS=3] [SETTLE=6] bench/iscsi-bench.sh [SECONDS_PER_CASE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -78,17 +78,40 @@ for u in "$tgt_url" "$basalt_url"; do
     "$work/iscsi-bench" "$u" write 5 8 131072 >/dev/null
 done
 sleep "$settle"
-printf '%-34s %12s %12s %8s\n' "case" "basalt IOPS" "tgt IOPS" "ratio"
-while read -r name pattern qd bs flags; do
-    t=$(run "$tgt_url" "$pattern" "$qd" "$bs" "$flags")
-    b=$(run "$basalt_url" "$pattern" "$qd" "$bs" "$flags")
-    printf '%-34s %12s %12s %7sx\n' "$name" "$b" "$t" "$(awk -v b="$b" -v t="$t" 'BEGIN { printf "%.2f", (t > 0 ? b / t : 0) }')"
-done <<'CASES'
-4k-randread-qd1 randread 1 4096
+# ROUNDS (default 3) measures every case that many times, tgt first in odd rounds and Basalt
+# first in even ones. A row shows the median IOPS of each side, the ratio of the medians and
+# each round's own ratio: on this shared machine one run of a case moves by 20% or more.
+rounds=${ROUNDS:-3}
+cases='4k-randread-qd1 randread 1 4096
 4k-randread-qd32 randread 32 4096
 4k-randwrite-qd1 randwrite 1 4096
 4k-randwrite-qd32 randwrite 32 4096
 4k-randwrite-fua-qd32 randwrite 32 4096 fua
 128k-seqread-qd8 read 8 131072
-128k-seqwrite-qd8 write 8 131072
-CASES
+128k-seqwrite-qd8 write 8 131072'
+results=$work/results.txt
+: >"$results"
+for r in $(seq 1 "$rounds"); do
+    while read -r name pattern qd bs flags; do
+        if [ $((r % 2)) -eq 1 ]; then
+            t=$(run "$tgt_url" "$pattern" "$qd" "$bs" "$flags")
+            b=$(run "$basalt_url" "$pattern" "$qd" "$bs" "$flags")
+        else
+            b=$(run "$basalt_url" "$pattern" "$qd" "$bs" "$flags")
+            t=$(run "$tgt_url" "$pattern" "$qd" "$bs" "$flags")
+        fi
+        echo "$name $r $b $t" >>"$results"
+        echo "round $r: $name basalt $b tgt $t" >&2
+    done <<<"$cases"
+done
+printf '%-24s %12s %12s %8s   %s\n' "case" "basalt IOPS" "tgt IOPS" "ratio" "ratio in each round"
+while read -r name _; do
+    awk -v n="$name" '
+        function median(a, k,   i, j, x) { # sorts a[1..k] in place
+            for (i = 2; i <= k; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+            return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+        }
+        $1 == n { k++; b[k] = $3; t[k] = $4; each = each sprintf(" %.2f", ($4 > 0 ? $3 / $4 : 0)) }
+        END { mb = median(b, k); mt = median(t, k); printf "%-24s %12.0f %12.0f %7.2fx  %s\n", n, mb, mt, (mt > 0 ? mb / mt : 0), each }
+    ' "$results"
+done <<<"$cases"

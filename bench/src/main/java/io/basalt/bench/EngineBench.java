@@ -133,16 +133,40 @@ public final class EngineBench {
         return r.nextLong(SPAN / BS) * BS;
     }
 
+    /**
+     * {@code -Dbench.rounds=N} (default 3) measures each case N times, Basalt first in odd
+     * rounds and the plain file first in even ones; the row shows the median of each side, the
+     * ratio of the medians and every round's own ratio (this machine's run-to-run spread is
+     * larger than many of the differences measured).
+     */
     private static void row(String name, double seconds, int threads, Target basalt, Target plain, Case c)
             throws Exception {
         if (!selected(name)) {
             return;
         }
-        double b = run(basalt, seconds, threads, BS, c);
-        settle();
-        double p = run(plain, seconds, threads, BS, c);
-        settle();
-        System.out.printf("%-34s %14.0f %14.0f %7.2fx%n", name + " (IOPS)", b, p, b / p);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        double[] b = new double[rounds];
+        double[] p = new double[rounds];
+        StringBuilder each = new StringBuilder();
+        for (int i = 0; i < rounds; i++) {
+            boolean basaltFirst = i % 2 == 0;
+            double first = run(basaltFirst ? basalt : plain, seconds, threads, BS, c);
+            settle();
+            double second = run(basaltFirst ? plain : basalt, seconds, threads, BS, c);
+            settle();
+            b[i] = basaltFirst ? first : second;
+            p[i] = basaltFirst ? second : first;
+            each.append(String.format(" %.2f", b[i] / p[i]));
+        }
+        double mb = median(b);
+        double mp = median(p);
+        System.out.printf("%-34s %14.0f %14.0f %7.2fx  rounds:%s%n", name + " (IOPS)", mb, mp, mb / mp, each);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** Runs the case on {@code threads} threads for {@code seconds}; returns ops (or MiB for 1 MiB ops) per second. */

@@ -395,7 +395,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         // The length the CDB asks for at the LUN's block size, not the initiator's claim.
         if (!ScsiDispatcher.appendOnlyWrite(task.cdb, task.dataOutNeeded)) {
-            workers.execute(() -> run(task, st)); // may wait for the disk: side by side
+            PendingCommand alone = new PendingCommand(task, st); // may wait for the disk: side by side
+            hand(List.of(alone), () -> run(task, st));
             return;
         }
         // A plain write of whole 4 KiB blocks only appends (the wait for a sync is a future,
@@ -404,7 +405,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (writeBatch.isEmpty()) {
             ctx.executor().execute(this::handOffWrites); // runs after this pass's reads
         }
-        writeBatch.add(new PendingWrite(task, st));
+        writeBatch.add(new PendingCommand(task, st));
     }
 
     /** Runs a command on the calling worker; its outcome goes back to the event loop. */
@@ -417,20 +418,25 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** An append-only write decoded but not yet handed to a worker. */
-    private record PendingWrite(Task task, ScsiTask command) {
+    /** A command decoded but not yet handed to a worker. */
+    private record PendingCommand(Task task, ScsiTask command) {
     }
 
     /** Event loop only. */
-    private List<PendingWrite> writeBatch = new ArrayList<>();
+    private List<PendingCommand> writeBatch = new ArrayList<>();
 
     private void handOffWrites() {
-        List<PendingWrite> batch = writeBatch;
+        List<PendingCommand> batch = writeBatch;
         writeBatch = new ArrayList<>();
+        hand(batch, () -> batch.forEach(w -> run(w.task, w.command)));
+    }
+
+    /** Gives {@code work}, which runs {@code commands}, to a worker; fails them if none takes it. */
+    private void hand(List<PendingCommand> commands, Runnable work) {
         try {
-            workers.execute(() -> batch.forEach(w -> run(w.task, w.command)));
+            workers.execute(work);
         } catch (RejectedExecutionException e) { // the server is stopping
-            for (PendingWrite w : batch) {
+            for (PendingCommand w : commands) {
                 ByteBuf data = w.command.dataOut();
                 if (data != null && data.refCnt() > 0) {
                     data.release();
