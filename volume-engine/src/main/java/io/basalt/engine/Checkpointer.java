@@ -113,6 +113,7 @@ final class Checkpointer implements Closeable {
             }
             log.sync().join();
             writerLock.lock();
+            SegmentLog.Position replayedFrom = catalog.replayFrom;
             try (Txn<ByteBuffer> txn = index.writeTxn()) {
                 for (PendingRecord r : d.records()) {
                     applier.apply(txn, r);
@@ -125,7 +126,9 @@ final class Checkpointer implements Closeable {
             } catch (RuntimeException e) {
                 // The index and the in-memory counters may now disagree: stop accepting writes.
                 // Nothing is lost: the records stay in the log and in the memtable, and the
-                // next start replays them.
+                // next start replays them. The replay point stays where the index is, in case
+                // anything still saves the catalog's state.
+                catalog.replayFrom = replayedFrom;
                 failure = new EngineException(EngineException.Kind.IO_ERROR, "index checkpoint failed: " + e.getMessage(), e);
                 throw failure;
             } finally {

@@ -11,19 +11,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * search, which otherwise cost more than the rest of the read.
  *
  * <p>Entries are grouped by runs of {@link #RUN} consecutive blocks: one map entry holds the
- * slots of a run, so the 32 lookups of a sequential 128 KiB read all land on one entry, in
- * cache after the first, instead of on 32 entries spread over a large map (a few cache misses
- * each). A lookup still goes through the map every time: a slot array kept from an earlier
- * lookup could have been dropped by a shard clear and miss a later invalidation. A shard is
- * emptied when it holds capacity / 64 blocks or capacity / 512 runs.
+ * slots of a run, so the 32 lookups of a sequential 128 KiB read land on two entries, in cache
+ * after the first lookup of each, instead of on 32 entries spread over a large map (a few cache
+ * misses each). A lookup still goes through the map every time: a slot array kept from an
+ * earlier lookup could have been dropped by a shard clear and miss a later invalidation. A
+ * shard is emptied when it holds capacity / 64 blocks or capacity / 256 runs.
  *
  * <p>A run's slots are one {@code long[]}, three words per block ({@link #pack}), not an array
  * of {@link Loc} objects: a hit then costs one cache miss fewer (the Loc object, scattered
  * over the heap, was about a tenth of a random 4 KiB read). Slots are written only under the
  * map's lock for the run's entry, inside a sequence lock in word 0 (odd while a store is under
- * way); a reader retries until it reads the three words of its slot between two equal, even
- * values of it. A location that does not fit the packing (a segment id of 2^48 or more, an
- * offset of 4 GiB or more) is simply not cached.
+ * way); a reader takes the three words of its slot only when it read them between two equal,
+ * even values of it, and otherwise treats the lookup as a miss (the index has the answer). A
+ * location that does not fit the packing (a segment id of 2^48 or more, an offset of 4 GiB or
+ * more, a stored length of 16 KiB or more) is simply not cached.
  *
  * <p>Coherence with the index: every change of a block's entries is recorded by {@link Index}
  * and invalidated here right after its transaction commits, after the commit counter (the
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own (cheap, and the rest stays cached).
  */
 final class LocationCache {
-    static final int RUN_SHIFT = 5;
+    static final int RUN_SHIFT = 4;
     static final int RUN = 1 << RUN_SHIFT;
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
     /** Words per slot: the version, (segment, length, zero, present), (offset, crc). */
@@ -55,16 +56,16 @@ final class LocationCache {
     private final AtomicInteger[] filled;
 
     /**
-     * {@code capacity} is in blocks. A run takes about 860 bytes (its 32 slots, the map node
+     * {@code capacity} is in blocks. A run takes about 470 bytes (its 16 slots, the map node
      * and the key) however many of its slots are filled, so a shard also holds at most
-     * capacity / 8 / 64 runs: reads scattered one block per run then keep at most capacity / 8
-     * blocks, in about 110 bytes per block of capacity (56 MiB for the default 512 Ki).
+     * capacity / 4 / 64 runs: reads scattered one block per run then keep at most capacity / 4
+     * blocks, in about 120 bytes per block of capacity (60 MiB for the default 512 Ki).
      */
     @SuppressWarnings("unchecked")
     LocationCache(int capacity) {
         this.capacity = capacity;
         this.blocksPerShard = Math.max(1, capacity / SHARDS);
-        this.runsPerShard = Math.max(1, capacity / 8 / SHARDS);
+        this.runsPerShard = Math.max(1, capacity / 4 / SHARDS);
         this.shards = new ConcurrentHashMap[SHARDS];
         this.filled = new AtomicInteger[SHARDS];
         for (int i = 0; i < SHARDS; i++) {
@@ -141,17 +142,15 @@ final class LocationCache {
             return null;
         }
         int at = slot(block);
-        while (true) {
-            long v = (long) WORD.getAcquire(run, 0);
-            long seq = (long) WORD.getOpaque(run, at);
-            long meta = (long) WORD.getOpaque(run, at + 1);
-            long offsetCrc = (long) WORD.getOpaque(run, at + 2);
-            VarHandle.loadLoadFence();
-            if ((v & 1) == 0 && (long) WORD.getOpaque(run, 0) == v) {
-                return meta == 0 ? null : unpack(seq, meta, offsetCrc);
-            }
-            Thread.onSpinWait();
+        long v = (long) WORD.getAcquire(run, 0);
+        long seq = (long) WORD.getOpaque(run, at);
+        long meta = (long) WORD.getOpaque(run, at + 1);
+        long offsetCrc = (long) WORD.getOpaque(run, at + 2);
+        VarHandle.loadLoadFence();
+        if ((v & 1) != 0 || (long) WORD.getOpaque(run, 0) != v || meta == 0) {
+            return null; // a store to the run was under way (or the slot is empty): read the index
         }
+        return unpack(seq, meta, offsetCrc);
     }
 
     /** Caches {@code loc}, read from a snapshot that holds every commit up to {@code epoch}. */

@@ -86,11 +86,11 @@ class SegmentCleaner {
         stopping = true;
     }
 
-    /** Cleans one segment through all phases. */
-    void clean(long segmentId) throws IOException {
+    /** Cleans one segment through all phases; returns the number of live blocks it copied. */
+    int clean(long segmentId) throws IOException {
         Segment seg = log.segments.get(segmentId);
         if (seg == null) {
-            return;
+            return 0;
         }
         commitMark(segmentId);
         List<Move> moves = copyLive(seg);
@@ -111,6 +111,7 @@ class SegmentCleaner {
             writerLock.unlock();
         }
         segmentsCleaned++;
+        return moves.size();
     }
 
     /** Fault-injection points for crash tests; no-ops here. */

@@ -67,6 +67,8 @@ final class SegmentLog implements Closeable {
     final AtomicLong syncedWaiters = new AtomicLong();
     final AtomicLong appendedBytes = new AtomicLong();
     final AtomicLong sparesFilled = new AtomicLong();
+    /** Free files (retired segments) taken as new segments. */
+    final AtomicLong reusedFiles = new AtomicLong();
 
     private record Waiter(long target, CompletableFuture<Void> done) {
     }
@@ -422,6 +424,7 @@ final class SegmentLog implements Closeable {
             }
             Files.move(free, Segment.pathOf(dir, id));
             Segment s = Segment.open(dir, id, cfg.segmentBytes);
+            reusedFiles.incrementAndGet();
             // In the background: the log does not wait for it, appends before it are only slower.
             try {
                 warmer.execute(s::warm);

@@ -359,13 +359,14 @@ class EngineTest {
             String name = "c" + (int) busyFreeRatio;
             engine.createVolume(new VolumeSpec(name, 8L << 20, false));
             Volume v = engine.volume(name);
-            long cleanedBefore = engine.stats().segmentsCleaned();
-            long copiedBefore = engine.stats().bytesCleaned();
             byte[] last = null;
             for (int pass = 0; pass < 12; pass++) { // 12 MiB over one 1 MiB range: old segments die
                 last = random(pass, 1 << 20);
                 v.write(0, ByteBuffer.wrap(last), false).join();
             }
+            long cleanedBefore = engine.stats().segmentsCleaned();
+            long copiedBefore = engine.stats().bytesCleaned();
+            long reusedBefore = engine.log().reusedFiles.get();
             long end = System.nanoTime() + 3_000_000_000L;
             for (int i = 0; System.nanoTime() < end; i++) { // a steady load elsewhere in the volume
                 v.write((1L << 20) + (i % 1024) * 4096L, ByteBuffer.wrap(random(i, 4096)), false).join();
@@ -374,6 +375,7 @@ class EngineTest {
             long copiedUnderLoad = engine.stats().bytesCleaned() - copiedBefore;
             if (busyFreeRatio == 0.0) {
                 assertTrue(retiredUnderLoad > 0, "segments with nothing live are retired under load too");
+                assertTrue(engine.log().reusedFiles.get() > reusedBefore, "their files become new segments");
                 assertEquals(0, copiedUnderLoad, "with space to spare the cleaner copies nothing while the engine is busy");
                 long deadline = System.nanoTime() + 15_000_000_000L;
                 while (engine.stats().bytesCleaned() == copiedBefore && System.nanoTime() < deadline) {

@@ -173,6 +173,59 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * A segment whose every block was overwritten is retired without copying and without a
+     * sync; a crash before or after that commit loses nothing, and no copy is made.
+     */
+    @Test
+    void crashWhileRetiringASegmentWithNothingLiveLosesNothing() throws IOException {
+        for (boolean afterCommit : new boolean[] {false, true}) {
+            BlockEngine e = BlockEngine.open(dir, cfg());
+            String name = "d" + afterCommit;
+            e.createVolume(new VolumeSpec(name, 128 * BS, false));
+            byte[] data = null;
+            for (int pass = 0; pass < 4; pass++) { // 512 KiB a pass into 1152 KiB segments
+                data = pattern(pass, 128 * BS);
+                e.volume(name).write(0, ByteBuffer.wrap(data), false).join();
+            }
+            e.close(); // checkpoints everything
+            long[] victim = {-1};
+            BlockEngine crashing = BlockEngine.open(dir, cfg(), (i, c, l, w, cf) -> new SegmentCleaner(i, c, l, w, cf) {
+                @Override
+                void beforeCommit(long segmentId) {
+                    if (!afterCommit) {
+                        victim[0] = segmentId;
+                        throw new IllegalStateException("crash before commit");
+                    }
+                }
+
+                @Override
+                void afterCommit(long segmentId) {
+                    if (afterCommit) {
+                        victim[0] = segmentId;
+                        throw new IllegalStateException("crash after commit");
+                    }
+                }
+            });
+            List<Long> dead = crashing.cleaner.dead(16);
+            assertFalse(dead.isEmpty(), "the first passes' segments hold nothing live");
+            assertThrows(IllegalStateException.class, () -> crashing.cleaner.clean(dead.get(0)));
+            assertEquals(0, crashing.stats().bytesCleaned(), "nothing was copied");
+            crashing.crash();
+
+            BlockEngine again = BlockEngine.open(dir, cfg());
+            try {
+                assertArrayEquals(data, read(again, name, 0, data.length));
+                assertEquals(!afterCommit, Files.exists(Segment.pathOf(dir.resolve("segments"), victim[0])),
+                        "kept before the commit, gone after it");
+                assertTrue(again.clean() > 0, "cleaning runs again after the interrupted retirement");
+                assertArrayEquals(data, read(again, name, 0, data.length));
+            } finally {
+                again.close();
+            }
+        }
+    }
+
     @Test
     void cleaningFreesOverwrittenSegmentsAndKeepsSnapshotData() throws IOException {
         BlockEngine e = BlockEngine.open(dir, cfg());
