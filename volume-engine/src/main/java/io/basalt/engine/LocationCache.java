@@ -40,7 +40,7 @@ final class LocationCache {
     static final int RUN_SHIFT = 4;
     static final int RUN = 1 << RUN_SHIFT;
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
-    /** Words per slot: the version, (segment, length, zero, present), (offset, crc). */
+    /** Words per slot: the block version (seq), (segment, length, zero, present), (offset, crc). */
     private static final int SLOT_WORDS = 3;
     private static final long PRESENT = 1;
     private static final long ZERO = 2;
@@ -97,7 +97,7 @@ final class LocationCache {
         return new long[1 + RUN * SLOT_WORDS];
     }
 
-    /** Whether {@code loc} fits the packing: segment ids below 2^48, offsets below 4 GiB. */
+    /** Whether {@code loc} fits the packing: segment ids below 2^48, offsets below 4 GiB, lengths below 16 KiB. */
     static boolean packable(Loc loc) {
         return loc.segment() >>> 48 == 0 && loc.offset() >>> 32 == 0 && loc.length() >>> 14 == 0;
     }
