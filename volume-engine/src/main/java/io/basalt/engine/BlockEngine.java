@@ -717,6 +717,11 @@ public final class BlockEngine implements Closeable {
         return log;
     }
 
+    /** The index, for tests. */
+    Index index() {
+        return index;
+    }
+
     public Stats stats() {
         long live;
         writerLock.lock();

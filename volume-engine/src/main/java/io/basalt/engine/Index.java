@@ -203,6 +203,7 @@ final class Index implements Closeable {
      * changed. Every commit of a write transaction goes through here.
      */
     void commit(Txn<ByteBuffer> txn) {
+        beforeCommit.run();
         txn.commit();
         epoch++;
         synchronized (touched) {
@@ -212,6 +213,9 @@ final class Index implements Closeable {
             touched.clear();
         }
     }
+
+    /** Runs before every commit; a seam for tests that make a commit fail. */
+    volatile Runnable beforeCommit = () -> { };
 
     long epoch() {
         return epoch;
