@@ -10,44 +10,44 @@ import java.util.zip.CRC32C;
  * Builds raw PDUs the way an initiator puts them on the wire, straight from the RFC 7143
  * layouts, without using the code under test.
  */
-final class Wire {
+public final class Wire {
     private Wire() {
     }
 
     /** A BHS with byte 0 (I bit and opcode) and byte 1 (flags) set, everything else zero. */
-    static byte[] bhs(int byte0, int flags) {
+    public static byte[] bhs(int byte0, int flags) {
         byte[] bhs = new byte[48];
         bhs[0] = (byte) byte0;
         bhs[1] = (byte) flags;
         return bhs;
     }
 
-    static void put32(byte[] b, int off, long v) {
+    public static void put32(byte[] b, int off, long v) {
         ByteBuffer.wrap(b, off, 4).putInt((int) v);
     }
 
-    static void put16(byte[] b, int off, int v) {
+    public static void put16(byte[] b, int off, int v) {
         ByteBuffer.wrap(b, off, 2).putShort((short) v);
     }
 
-    static void put64(byte[] b, int off, long v) {
+    public static void put64(byte[] b, int off, long v) {
         ByteBuffer.wrap(b, off, 8).putLong(v);
     }
 
-    static int get32(byte[] b, int off) {
+    public static int get32(byte[] b, int off) {
         return ByteBuffer.wrap(b, off, 4).getInt();
     }
 
-    static int u8(byte[] b, int off) {
+    public static int u8(byte[] b, int off) {
         return b[off] & 0xff;
     }
 
-    static int u16(byte[] b, int off) {
+    public static int u16(byte[] b, int off) {
         return ByteBuffer.wrap(b, off, 2).getShort() & 0xffff;
     }
 
     /** Frames a PDU: fills TotalAHSLength and DataSegmentLength, pads, appends digests (LE). */
-    static byte[] frame(byte[] bhs, byte[] ahs, byte[] data, boolean headerDigest, boolean dataDigest) {
+    public static byte[] frame(byte[] bhs, byte[] ahs, byte[] data, boolean headerDigest, boolean dataDigest) {
         byte[] header = bhs.clone();
         header[4] = (byte) (ahs.length / 4);
         header[5] = (byte) (data.length >>> 16);
@@ -70,19 +70,19 @@ final class Wire {
         return out.array();
     }
 
-    static byte[] frame(byte[] bhs, byte[] data) {
+    public static byte[] frame(byte[] bhs, byte[] data) {
         return frame(bhs, new byte[0], data, false, false);
     }
 
     /** CRC32C, least significant byte first (RFC 3720 B.4 vectors). */
-    static byte[] crcLe(byte[] bytes) {
+    public static byte[] crcLe(byte[] bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
         int v = (int) crc.getValue();
         return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;
@@ -96,18 +96,18 @@ final class Wire {
         return out;
     }
 
-    static byte[] bytes(ByteBuf buf) {
+    public static byte[] bytes(ByteBuf buf) {
         byte[] out = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), out);
         return out;
     }
 
-    static ByteBuf buf(byte[] bytes) {
+    public static ByteBuf buf(byte[] bytes) {
         return Unpooled.wrappedBuffer(bytes);
     }
 
     /** A SCSI Command (RFC 7143 §11.3) with the given CDB bytes (up to 16) and immediate data. */
-    static byte[] scsiCommandBhs(int itt, boolean read, boolean write, long expectedLength, int cmdSN, byte[] cdb) {
+    public static byte[] scsiCommandBhs(int itt, boolean read, boolean write, long expectedLength, int cmdSN, byte[] cdb) {
         byte[] b = bhs(0x01, 0x80 | (read ? 0x40 : 0) | (write ? 0x20 : 0) | 0x01);
         put64(b, 8, 0x0001000000000000L);
         put32(b, 16, itt);
@@ -118,7 +118,7 @@ final class Wire {
         return b;
     }
 
-    static byte[] nopOutBhs(int itt, int cmdSN) {
+    public static byte[] nopOutBhs(int itt, int cmdSN) {
         byte[] b = bhs(0x40, 0x80);
         put32(b, 16, itt);
         put32(b, 20, 0xffffffff);
@@ -126,7 +126,7 @@ final class Wire {
         return b;
     }
 
-    static byte[] dataOutBhs(int itt, int ttt, int dataSN, int offset, boolean last) {
+    public static byte[] dataOutBhs(int itt, int ttt, int dataSN, int offset, boolean last) {
         byte[] b = bhs(0x05, last ? 0x80 : 0);
         put32(b, 16, itt);
         put32(b, 20, ttt);
@@ -136,7 +136,7 @@ final class Wire {
     }
 
     /** A Login Request (RFC 7143 §11.12): I bit set, T/C/CSG/NSG flags. */
-    static byte[] loginBhs(boolean transit, boolean cont, int csg, int nsg, long isid, int itt) {
+    public static byte[] loginBhs(boolean transit, boolean cont, int csg, int nsg, long isid, int itt) {
         byte[] b = bhs(0x43, (transit ? 0x80 : 0) | (cont ? 0x40 : 0) | (csg << 2) | nsg);
         ByteBuffer.wrap(b, 8, 2).putShort((short) (isid >>> 32));
         put32(b, 10, isid);
