@@ -813,21 +813,11 @@ public final class BlockEngine implements Closeable {
             synchronized (cleanMutex) {
                 // After a failed checkpoint the in-memory catalog is ahead of the index: saving
                 // any of it (cleaning commits the catalog state) could skip records at replay.
-                if (closing || checkpointer.failure() != null) {
-                    return;
-                }
-                for (long id : cleaner.dead(DEAD_PER_LOOK)) {
-                    if (closing) {
-                        break;
-                    }
-                    int copied = cleaner.clean(id);
-                    if (copied > 0) {
-                        LOG.warning("segment " + id + " was accounted empty but held " + copied
-                                + " live blocks; they were copied (space accounting is off)");
-                    }
+                if (!closing && checkpointer.failure() == null) {
+                    cleanEach(cleaner.dead(DEAD_PER_LOOK), () -> !closing);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (!closing) {
                 LOG.log(Level.WARNING, "retiring dead segments failed", e);
             }

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongPredicate;
+import java.util.logging.Logger;
 import org.lmdbjava.Txn;
 
 /**
@@ -25,6 +26,7 @@ import org.lmdbjava.Txn;
  * Which segments to clean, and how fast, is {@link CleanerPolicy}'s business.
  */
 class SegmentCleaner {
+    private static final Logger LOG = Logger.getLogger(SegmentCleaner.class.getName());
     private final Index index;
     private final Catalog catalog;
     private final SegmentLog log;
@@ -86,11 +88,11 @@ class SegmentCleaner {
         stopping = true;
     }
 
-    /** Cleans one segment through all phases; returns the number of live blocks it copied. */
-    int clean(long segmentId) throws IOException {
+    /** Cleans one segment through all phases. */
+    void clean(long segmentId) throws IOException {
         Segment seg = log.segments.get(segmentId);
         if (seg == null) {
-            return 0;
+            return;
         }
         commitMark(segmentId);
         List<Move> moves = copyLive(seg);
@@ -111,7 +113,6 @@ class SegmentCleaner {
             writerLock.unlock();
         }
         segmentsCleaned++;
-        return moves.size();
     }
 
     /** Fault-injection points for crash tests; no-ops here. */
@@ -197,14 +198,18 @@ class SegmentCleaner {
     }
 
     private void commitMoves(long segmentId, List<Move> moves) {
+        int stillLive = 0;
+        long accounted;
         writerLock.lock();
         try (Txn<ByteBuffer> txn = index.writeTxn()) {
+            accounted = catalog.segmentLive.getOrDefault(segmentId, 0L);
             for (Move m : moves) {
                 Loc cur = index.get(txn, m.lineage, m.block, m.seq);
                 if (cur != null && cur.segment() == m.oldSegment && cur.offset() == m.oldOffset) {
                     index.put(txn, m.lineage, m.block, m.newLoc);
                     catalog.free(m.lineage, cur);
                     catalog.use(m.lineage, m.newLoc);
+                    stillLive++;
                 }
             }
             catalog.segmentLive.remove(segmentId);
@@ -217,6 +222,10 @@ class SegmentCleaner {
             index.commit(txn);
         } finally {
             writerLock.unlock();
+        }
+        if (stillLive > 0 && accounted <= 0) {
+            LOG.warning("segment " + segmentId + " was accounted empty but held " + stillLive
+                    + " live blocks; they were copied (space accounting is off)");
         }
     }
 
