@@ -52,10 +52,11 @@ public final class EngineConfig {
     }
 
     /**
-     * Index lookups kept in memory, in blocks (about 55 bytes each when neighbouring blocks are
-     * cached together, at most about 100). The default covers 2 GiB of hot 4 KiB blocks when
-     * they are clustered, 512 MiB when every block is in a different run of 32. A read whose
-     * blocks all hit skips LMDB. 0 disables the cache.
+     * Index lookups kept in memory, in blocks (about 30 bytes each when neighbouring blocks are
+     * cached together, at most about 120 per block of capacity when reads are scattered; see
+     * {@link LocationCache}). The default covers 2 GiB of hot 4 KiB blocks when they are
+     * clustered, 512 MiB when every block is in a different run of 16. A read whose blocks all
+     * hit skips LMDB. 0 disables the cache.
      */
     public EngineConfig locationCacheEntries(int entries) {
         this.locationCacheEntries = entries;
