@@ -479,6 +479,7 @@ final class SegmentLog implements Closeable {
     }
 
     private void syncLoop() {
+        ThreadLatency.shortSlice(); // it wakes once per sync to complete the writes waiting on it
         while (true) {
             synchronized (syncLock) {
                 while (waiters.isEmpty() && !closing) {

@@ -1,5 +1,6 @@
 package io.basalt.target.iscsi;
 
+import io.basalt.engine.ThreadLatency;
 import io.basalt.target.login.LoginSettings;
 import io.basalt.target.pdu.PduDecoder;
 import io.basalt.target.pdu.PduEncoder;
@@ -17,6 +18,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -45,10 +47,18 @@ public final class IscsiServer implements Closeable {
         boolean epoll = Epoll.isAvailable();
         this.boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.io = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        // Every I/O passes through an event loop and a worker: short scheduler slices let them
+        // take a core soon after each wake-up (see ThreadLatency).
+        for (EventExecutor loop : io) {
+            loop.execute(ThreadLatency::shortSlice);
+        }
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
-                    Thread t = new Thread(r, "basalt-scsi-" + n.incrementAndGet());
+                    Thread t = new Thread(() -> {
+                        ThreadLatency.shortSlice();
+                        r.run();
+                    }, "basalt-scsi-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
