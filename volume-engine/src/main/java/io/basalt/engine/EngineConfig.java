@@ -9,7 +9,7 @@ import java.time.Duration;
 public final class EngineConfig {
     long segmentBytes = 64L << 20;
     Duration checkpointInterval = Duration.ofSeconds(5);
-    int checkpointEntries = 262_144;
+    int checkpointEntries = 65_536;
     int maxPendingEntries = 1 << 20;
     long readCacheBytes = 64L << 20;
     int locationCacheEntries = 524_288;
@@ -46,7 +46,11 @@ public final class EngineConfig {
         return this;
     }
 
-    /** Pending index entries (blocks) that trigger a checkpoint before the interval elapses. */
+    /**
+     * Pending index entries (blocks) that trigger a checkpoint before the interval elapses.
+     * One commit copies at most this many leaf pages of the index (random writes to a large
+     * volume, each in a different page): 64 Ki pages are 256 MiB, the default reserve.
+     */
     public EngineConfig checkpointEntries(int entries) {
         this.checkpointEntries = entries;
         return this;

@@ -30,6 +30,7 @@ public final class ThreadLatency {
     static final long SLICE_MICROS = Long.getLong("basalt.threadSliceMicros", 100);
 
     private static final int SCHED_OTHER = 0;
+    private static final long SCHED_FLAG_RESET_ON_FORK = 0x01;
     private static final int ATTR_SIZE = 48; // SCHED_ATTR_SIZE_VER0
 
     private ThreadLatency() {
@@ -77,7 +78,15 @@ public final class ThreadLatency {
      * the kernel took the request (an older kernel accepts it and ignores the slice).
      */
     public static boolean shortSlice() {
-        return SLICE_MICROS > 0 && setSlice(SLICE_MICROS * 1000);
+        if (SLICE_MICROS <= 0) {
+            return false;
+        }
+        try {
+            return setSlice(Math.min(SLICE_MICROS, 100_000) * 1000);
+        } catch (Throwable e) { // a hint only: the syncer and the workers call this before their loops
+            LOG.log(Level.FINE, "cannot ask for a short slice", e);
+            return false;
+        }
     }
 
     /** Sets the calling thread's slice in nanoseconds (0: back to the default). */
@@ -96,7 +105,8 @@ public final class ThreadLatency {
             return false; // a batch, idle or real-time thread is left as the operator set it
         }
         attr.putInt(0, ATTR_SIZE);
-        attr.putLong(8, 0); // sched_flags
+        // Threads this one starts (a pool growing, say) begin with the default slice again.
+        attr.putLong(8, SCHED_FLAG_RESET_ON_FORK);
         attr.putLong(24, nanos); // sched_runtime; policy, nice and priority stay as read
         if (libc.syscall(Native.SETATTR, 0, attr, 0, 0) != 0) {
             int errno = rt.getLastError();

@@ -25,12 +25,26 @@ class ThreadLatencyTest {
         return -1;
     }
 
+    private static boolean kernelAtLeast(int major, int minor) {
+        String[] v = System.getProperty("os.version", "0.0").split("[.-]");
+        try {
+            int ma = Integer.parseInt(v[0]);
+            int mi = v.length > 1 ? Integer.parseInt(v[1]) : 0;
+            return ma > major || (ma == major && mi >= minor);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     @Test
     void theCallingThreadGetsTheShortSliceAndOthersKeepTheirs() throws Exception {
         assumeTrue(Files.isReadable(SCHED) && slice() > 0, "this kernel does not report se.slice (Linux 6.6+ with sched debug)");
+        assumeTrue(kernelAtLeast(6, 12), "before Linux 6.12 the kernel ignores a SCHED_OTHER thread's sched_runtime");
+        assumeTrue(ThreadLatency.SLICE_MICROS > 0, "turned off with -Dbasalt.threadSliceMicros=0");
         AtomicLong before = new AtomicLong();
         AtomicLong after = new AtomicLong();
         AtomicLong restored = new AtomicLong();
+        AtomicLong child = new AtomicLong();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         long mine = slice();
         Thread t = new Thread(() -> {
@@ -38,6 +52,15 @@ class ThreadLatencyTest {
                 before.set(slice());
                 assertTrue(ThreadLatency.shortSlice(), "sched_setattr refused");
                 after.set(slice());
+                Thread started = new Thread(() -> {
+                    try {
+                        child.set(slice());
+                    } catch (IOException e) {
+                        child.set(-2);
+                    }
+                });
+                started.start();
+                started.join();
                 assertTrue(ThreadLatency.setSlice(0));
                 restored.set(slice());
             } catch (Throwable e) {
@@ -52,6 +75,7 @@ class ThreadLatencyTest {
         assertEquals(ThreadLatency.SLICE_MICROS * 1000, after.get());
         assertTrue(before.get() > after.get(), "the default slice " + before.get() + " is not longer");
         assertEquals(before.get(), restored.get(), "back to the default slice");
+        assertEquals(before.get(), child.get(), "a thread it starts begins with the default slice");
         assertEquals(mine, slice(), "the test's own thread is untouched");
     }
 }

@@ -47,11 +47,8 @@ public final class IscsiServer implements Closeable {
         boolean epoll = Epoll.isAvailable();
         this.boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.io = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        // Every I/O passes through an event loop and a worker: short scheduler slices let them
-        // take a core soon after each wake-up (see ThreadLatency).
-        for (EventExecutor loop : io) {
-            loop.execute(ThreadLatency::shortSlice);
-        }
+        // Every I/O passes through a worker: a short scheduler slice lets it take a core soon
+        // after each wake-up (see ThreadLatency); the event loops ask in start().
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
@@ -66,6 +63,10 @@ public final class IscsiServer implements Closeable {
 
     /** Binds the portal; returns the bound address (port 0 picks a free port). */
     public InetSocketAddress start(InetSocketAddress address) throws InterruptedException {
+        // Every I/O passes through an event loop: a short scheduler slice (see ThreadLatency).
+        for (EventExecutor loop : io) {
+            loop.execute(ThreadLatency::shortSlice);
+        }
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, io)
                 .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
