@@ -13,9 +13,9 @@ import jnr.ffi.annotations.SaveError;
  * Asks Linux for a short time slice for the calling thread: EEVDF's custom slice
  * ({@code sched_attr.sched_runtime} of a SCHED_OTHER thread, Linux 6.12 and later). A thread
  * with a shorter slice gets an earlier deadline, so when it wakes it preempts a thread that
- * has run longer sooner, instead of waiting out that thread's slice (1.4 ms on two cores by default). Fairness
- * is unchanged: the thread gets no more CPU, only sooner. No privilege is needed, and the
- * thread's policy and nice value are kept.
+ * has run longer sooner, instead of waiting out that thread's slice (1.4 ms on two cores by
+ * default). Fairness is unchanged: the thread gets no more CPU, only sooner. No privilege is
+ * needed, and the thread's policy and nice value are kept.
  *
  * <p>For the threads that hand each I/O on (the iSCSI event loops and workers, the log's
  * syncer): on two cores, each of them otherwise waits for a core after every wake-up while
@@ -98,7 +98,8 @@ public final class ThreadLatency {
         Runtime rt = Runtime.getRuntime(libc);
         Pointer attr = Memory.allocateDirect(rt, ATTR_SIZE, true);
         if (libc.syscall(Native.GETATTR, 0, attr, ATTR_SIZE, 0) != 0) {
-            LOG.fine(() -> "sched_getattr failed, errno " + rt.getLastError());
+            int errno = rt.getLastError();
+            LOG.fine(() -> "sched_getattr failed, errno " + errno);
             return false;
         }
         if (attr.getInt(4) != SCHED_OTHER) {
