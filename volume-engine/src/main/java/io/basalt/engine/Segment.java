@@ -214,6 +214,27 @@ final class Segment {
     }
 
     /**
+     * Counts the caller in as a reader of the mapping, for {@link #peek}: false (and nothing to
+     * leave) when the segment is not mapped or is being closed. Leave with {@link #leave}.
+     */
+    boolean enter() {
+        return map != null && enterMap();
+    }
+
+    /** Leaves what {@link #enter} entered. */
+    void leave() {
+        readers.decrementAndGet();
+    }
+
+    /**
+     * Reads one word at {@code pos} through the mapping, inside {@link #enter}/{@link #leave}:
+     * a plain load, so that several of them can wait for memory at once. 0 when out of range.
+     */
+    long peek(long pos) {
+        return pos >= 0 && pos + Long.BYTES <= map.capacity() ? map.getLong((int) pos) : 0;
+    }
+
+    /**
      * Whether bytes [pos, pos + n) are in memory now (mincore on the mapping), so reading them
      * will not wait for the disk. False for unmapped segments and segments being closed.
      */

@@ -1,0 +1,55 @@
+package io.basalt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reader protocol of a segment's mapping: entered memory is not unmapped under a reader. */
+class SegmentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void closeWaitsForAnEnteredReaderAndRefusesNewOnes() throws Exception {
+        Segment s = Segment.create(dir, 1, 1 << 20, true, false);
+        ByteBuffer word = ByteBuffer.allocate(Long.BYTES).putLong(0, 0x1234_5678_9abc_def0L);
+        s.channel.write(word, 8192);
+
+        assertTrue(s.enter());
+        assertEquals(0x1234_5678_9abc_def0L, s.peek(8192));
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(s::closeQuietly);
+        Thread.sleep(300);
+        assertFalse(closed.isDone(), "the mapping was closed while a reader was inside it");
+        assertEquals(0x1234_5678_9abc_def0L, s.peek(8192), "the mapping must stay readable until the reader leaves");
+
+        s.leave();
+        closed.get(10, TimeUnit.SECONDS);
+        assertFalse(s.enter(), "a closed segment must not let readers in");
+        ByteBuffer dst = ByteBuffer.allocate(Long.BYTES);
+        assertFalse(s.readAt(dst, 0, 8192, Long.BYTES), "a read of a closed segment reports it gone");
+    }
+
+    @Test
+    void peekOutsideTheMappingReadsNothing() throws Exception {
+        Segment s = Segment.create(dir, 2, 1 << 20, true, false);
+        try {
+            assertTrue(s.enter());
+            try {
+                assertEquals(0, s.peek(-8));
+                assertEquals(0, s.peek((1 << 20) - 4));
+                assertEquals(0, s.peek(1 << 20));
+            } finally {
+                s.leave();
+            }
+        } finally {
+            s.closeQuietly();
+        }
+    }
+}
