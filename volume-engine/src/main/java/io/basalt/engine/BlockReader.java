@@ -86,17 +86,18 @@ final class BlockReader {
 
     /**
      * Reads [offset, offset + len) in passes of up to {@link #AHEAD} blocks: resolve each block,
-     * touch the first word of each stored one, then copy and check them. The touches start the
-     * memory fetches (and page walks) of blocks scattered over the log all at once; copying
-     * them one after another otherwise waits for each cold page in turn. 128 KiB reads of
-     * blocks scattered by random writes: 35 against 27 µs per read copied and checked
-     * (microbenchmark), 111 against 103 µs of the daemon's CPU per read over iSCSI.
+     * touch the first word of each stored, uncompressed one, then copy and check them. The
+     * touches start the memory fetches (and page walks) of blocks scattered over the log all
+     * at once; copying them one after another otherwise waits for each cold page in turn.
+     * 128 KiB reads of blocks scattered by random writes: 35 against 27 µs per read copied and
+     * checked (microbenchmark), 111 against 103 µs of the daemon's CPU per read over iSCSI.
      */
     private int readOnce(String name, Index.Reader c, long lineage, long seq, long offset, ByteBuffer dst, int start,
                          int len, boolean residentOnly) {
-        Loc[] locs = new Loc[(int) Math.min(AHEAD, ((offset & (Blocks.BLOCK_SIZE - 1)) + len + Blocks.BLOCK_SIZE - 1)
-                >>> Blocks.BLOCK_SHIFT)];
-        Segment[] segs = locs.length > 1 && !residentOnly ? new Segment[locs.length] : null;
+        // On the event loop (residentOnly) block by block, as it may stop at any block.
+        Loc[] locs = new Loc[residentOnly ? 1 : (int) Math.min(AHEAD,
+                ((offset & (Blocks.BLOCK_SIZE - 1)) + len + Blocks.BLOCK_SIZE - 1) >>> Blocks.BLOCK_SHIFT)];
+        Segment[] segs = locs.length > 1 ? new Segment[locs.length] : null;
         long pos = offset;
         long end = offset + len;
         while (pos < end) {
@@ -105,7 +106,7 @@ final class BlockReader {
             for (int i = 0; i < count; i++) {
                 locs[i] = resolve(c, lineage, first + i, seq);
             }
-            if (count > 1 && !residentOnly) { // a touch of a page not in memory would wait for the disk
+            if (count > 1) { // never on the event loop: a touch of a page not in memory waits for the disk
                 touch(locs, segs, count);
             }
             for (int i = 0; i < count; i++) {
@@ -135,21 +136,28 @@ final class BlockReader {
      * misses overlap), then all left.
      */
     private void touch(Loc[] locs, Segment[] segs, int count) {
-        for (int i = 0; i < count; i++) {
-            Loc loc = locs[i];
-            Segment seg = loc == null || loc.zero() || loc.compressed() ? null : log.segments.get(loc.segment());
-            segs[i] = seg != null && seg.enter() ? seg : null;
-        }
         long touched = 0;
-        for (int i = 0; i < count; i++) {
-            if (segs[i] != null) {
-                touched ^= segs[i].peek(locs[i].offset());
+        try {
+            for (int i = 0; i < count; i++) {
+                Loc loc = locs[i];
+                Segment seg = loc == null || loc.zero() || loc.compressed() ? null : log.segments.get(loc.segment());
+                segs[i] = seg != null && seg.enter() ? seg : null;
             }
-        }
-        for (int i = 0; i < count; i++) {
-            if (segs[i] != null) {
-                segs[i].leave();
-                segs[i] = null;
+            for (int i = 0; i < count; i++) {
+                if (segs[i] != null) {
+                    touched ^= segs[i].peek(locs[i].offset());
+                }
+            }
+        } finally {
+            // Also after an error (a page that fails to read in): a reader left counted would
+            // keep the segment from ever closing. The slot is cleared first, so that no
+            // segment is left twice.
+            for (int i = 0; i < count; i++) {
+                Segment seg = segs[i];
+                if (seg != null) {
+                    segs[i] = null;
+                    seg.leave();
+                }
             }
         }
         sink = touched; // a plain store: the loads feed it, so they stay, and nothing waits on it

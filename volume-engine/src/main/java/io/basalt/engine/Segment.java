@@ -165,7 +165,7 @@ final class Segment {
      * sync at the end, 64 MiB of zeros would enter the disk's queue at once, ahead of the
      * log's fdatasyncs. Under FUA writes at queue depth 32 those then took 110–210 ms while a
      * new segment was filled (the writes' worst latency 125–175 ms, against 35–53 ms paced in
-     * 256 KiB pieces; throughput and p99 unchanged). A paced fill takes 0.2–0.45 s.
+     * 256 KiB pieces; throughput and p99 not distinguishable). A paced fill takes 0.2–0.45 s.
      */
     private static void writeZeros(FileChannel ch, long size) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_PIECE);

@@ -1,6 +1,7 @@
 package io.basalt.engine;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.channels.FileChannel;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
 /**
@@ -18,12 +20,20 @@ import jnr.ffi.annotations.SaveError;
  *
  * <p>Reaching the descriptor of a FileChannel needs the {@code --add-opens
  * java.base/sun.nio.ch} that LMDB needs anyway. Where anything is missing (another OS, no
- * opens, no native stub) {@link #available()} is false and {@link #writeOut} does nothing.
+ * opens, no native stub) {@link #available()} is false and {@link #writeOut} does nothing:
+ * the bulk writes then go out unpaced, as one burst at their final sync.
  */
 final class WriteOut {
     private static final Logger LOG = Logger.getLogger(WriteOut.class.getName());
     private static final int SYNC_FILE_RANGE_WRITE = 2;
     private static final int SYNC_FILE_RANGE_WAIT_AFTER = 4;
+    /** errno values that mean "not here" (a descriptor or call this system will not take). */
+    private static final int EBADF = 9;
+    private static final int EINVAL = 22;
+    private static final int ESPIPE = 29;
+    private static final int ENOSYS = 38;
+    /** Cleared after a call that could not be made at all (a missing native symbol, say). */
+    private static volatile boolean usable = true;
 
     private WriteOut() {
     }
@@ -52,7 +62,8 @@ final class WriteOut {
                     fdVal.setAccessible(true);
                     lib = LibraryLoader.create(LibC.class).load("c");
                 } catch (Throwable e) { // no opens or no native stub: bulk writes go unpaced
-                    LOG.log(Level.FINE, "no sync_file_range: bulk writes are not paced", e);
+                    LOG.log(Level.WARNING, "no sync_file_range (add --add-opens java.base/sun.nio.ch=ALL-UNNAMED):"
+                            + " zero-filling of segment files is not paced", e);
                     lib = null;
                 }
             }
@@ -63,23 +74,40 @@ final class WriteOut {
     }
 
     static boolean available() {
-        return Native.LIBC != null;
+        return Native.LIBC != null && usable;
+    }
+
+    /** The descriptor number of an open channel (-1 once closed). */
+    static int fdOf(FileChannel ch) throws ReflectiveOperationException {
+        return (int) Native.FD_VAL.invoke(null, (FileDescriptor) Native.FD.get(ch));
     }
 
     /**
-     * Writes [offset, offset + length) of the file out and waits for it; false (having done
-     * nothing, or failed) when that is not possible here. Never throws: pacing is a courtesy.
+     * Writes [offset, offset + length) of the file out and waits for it. Returns false, having
+     * done nothing, when that is not possible here (no binding, a closed channel, a file that
+     * takes no such call); throws when the kernel reports a write error, which a later fsync
+     * on the same descriptor would no longer report (Linux hands each error out once).
      */
-    static boolean writeOut(FileChannel ch, long offset, long length) {
-        if (Native.LIBC == null) {
+    static boolean writeOut(FileChannel ch, long offset, long length) throws IOException {
+        LibC libc = Native.LIBC;
+        if (libc == null || !usable) {
             return false;
         }
+        int rc;
         try {
-            int fd = (int) Native.FD_VAL.invoke(null, (FileDescriptor) Native.FD.get(ch));
-            return Native.LIBC.sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == 0;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, "sync_file_range failed", e);
+            rc = libc.sync_file_range(fdOf(ch), offset, length, SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            usable = false;
+            LOG.log(Level.WARNING, "sync_file_range cannot be called: zero-filling is no longer paced", e);
             return false;
         }
+        if (rc == 0) {
+            return true;
+        }
+        int errno = Runtime.getRuntime(libc).getLastError();
+        if (errno == EBADF || errno == EINVAL || errno == ESPIPE || errno == ENOSYS) {
+            return false;
+        }
+        throw new IOException("writing out bytes " + offset + ".." + (offset + length) + " failed, errno " + errno);
     }
 }

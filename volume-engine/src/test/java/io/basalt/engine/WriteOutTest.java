@@ -27,6 +27,9 @@ class WriteOutTest {
         Path f = dir.resolve("f");
         FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         ch.write(ByteBuffer.allocate(1 << 20), 0);
+        // The descriptor handed to the kernel is this channel's, not merely some open file.
+        int fd = WriteOut.fdOf(ch);
+        assertEquals(f.toRealPath(), Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)));
         assertTrue(WriteOut.writeOut(ch, 0, 1 << 20));
         assertTrue(WriteOut.writeOut(ch, 1 << 20, 4096), "a range past the end is no error");
         ch.close();
