@@ -115,9 +115,7 @@ final class Checkpointer implements Closeable {
             writerLock.lock();
             SegmentLog.Position replayedFrom = catalog.replayFrom;
             try (Txn<ByteBuffer> txn = index.writeTxn()) {
-                for (PendingRecord r : d.records()) {
-                    applier.apply(txn, r);
-                }
+                applier.applyAll(txn, d.records());
                 catalog.replayFrom = d.end();
                 catalog.nextSeq = nextSeq.getAsLong();
                 catalog.saveDirty(index, txn);

@@ -22,20 +22,38 @@ final class IndexApplier {
     }
 
     void apply(Txn<ByteBuffer> txn, PendingRecord r) {
+        try (Cursor<ByteBuffer> c = index.blockCursor(txn)) {
+            apply(txn, c, r);
+        }
+    }
+
+    /**
+     * Applies records in order through one cursor: opening and closing one per record (two
+     * native calls and their buffers) was 14% of the checkpointer's CPU under 4 KiB writes,
+     * one record per block. Every operation positions the cursor itself, and LMDB keeps a
+     * write transaction's cursors valid across its other changes.
+     */
+    void applyAll(Txn<ByteBuffer> txn, List<PendingRecord> records) {
+        try (Cursor<ByteBuffer> c = index.blockCursor(txn)) {
+            for (PendingRecord r : records) {
+                apply(txn, c, r);
+            }
+        }
+    }
+
+    private void apply(Txn<ByteBuffer> txn, Cursor<ByteBuffer> c, PendingRecord r) {
         Catalog.LineageRec lin = catalog.lineages.get(r.lineage());
         if (lin == null) {
             return; // the lineage was deleted after this record was written
         }
         lin.lastSeq = Math.max(lin.lastSeq, r.seq());
         catalog.dirtyLineages.add(lin.id);
-        try (Cursor<ByteBuffer> c = index.blockCursor(txn)) {
-            if (r.type() == RecordFormat.DATA) {
-                for (int i = 0; i < r.blockCount(); i++) {
-                    putVersion(c, lin, r.firstBlock() + i, r.loc(i));
-                }
-            } else {
-                trim(txn, c, lin, r.firstBlock(), r.blockCount(), r.seq());
+        if (r.type() == RecordFormat.DATA) {
+            for (int i = 0; i < r.blockCount(); i++) {
+                putVersion(c, lin, r.firstBlock() + i, r.loc(i));
             }
+        } else {
+            trim(txn, c, lin, r.firstBlock(), r.blockCount(), r.seq());
         }
     }
 
