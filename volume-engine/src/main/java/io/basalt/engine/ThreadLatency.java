@@ -3,11 +3,9 @@ package io.basalt.engine;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.SaveError;
 
 /**
  * Asks Linux for a short time slice for the calling thread: EEVDF's custom slice
@@ -36,38 +34,22 @@ public final class ThreadLatency {
     private ThreadLatency() {
     }
 
-    /** The C library's syscall(2); unused trailing arguments are ignored by the kernel. */
-    public interface LibC {
-        @SaveError
-        long syscall(long number, long a, Pointer b, long c, long d);
-    }
-
+    /** sched_setattr and sched_getattr's syscall numbers on this machine; -1 where unknown. */
     private static final class Native {
-        static final LibC LIBC;
         static final long GETATTR;
         static final long SETATTR;
 
         static {
             String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-            boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
             long get = -1;
             long set = -1;
-            if (linux && (arch.equals("amd64") || arch.equals("x86_64"))) {
+            if (Libc.LINUX && (arch.equals("amd64") || arch.equals("x86_64"))) {
                 set = 314;
                 get = 315;
-            } else if (linux && arch.equals("aarch64")) {
+            } else if (Libc.LINUX && arch.equals("aarch64")) {
                 set = 274;
                 get = 275;
             }
-            LibC lib = null;
-            if (set > 0) {
-                try {
-                    lib = LibraryLoader.create(LibC.class).load("c");
-                } catch (Throwable e) { // a missing native stub: nothing to do but run without
-                    LOG.log(Level.FINE, "no libc binding for sched_setattr", e);
-                }
-            }
-            LIBC = lib;
             GETATTR = get;
             SETATTR = set;
         }
@@ -91,14 +73,13 @@ public final class ThreadLatency {
 
     /** Sets the calling thread's slice in nanoseconds (0: back to the default). */
     static boolean setSlice(long nanos) {
-        LibC libc = Native.LIBC;
-        if (libc == null) {
+        Libc.Api libc = Libc.API;
+        if (libc == null || Native.SETATTR < 0) {
             return false;
         }
-        Runtime rt = Runtime.getRuntime(libc);
-        Pointer attr = Memory.allocateDirect(rt, ATTR_SIZE, true);
+        Pointer attr = Memory.allocateDirect(Runtime.getRuntime(libc), ATTR_SIZE, true);
         if (libc.syscall(Native.GETATTR, 0, attr, ATTR_SIZE, 0) != 0) {
-            int errno = rt.getLastError();
+            int errno = Libc.errno();
             LOG.fine(() -> "sched_getattr failed, errno " + errno);
             return false;
         }
@@ -110,7 +91,7 @@ public final class ThreadLatency {
         attr.putLong(8, SCHED_FLAG_RESET_ON_FORK);
         attr.putLong(24, nanos); // sched_runtime; policy, nice and priority stay as read
         if (libc.syscall(Native.SETATTR, 0, attr, 0, 0) != 0) {
-            int errno = rt.getLastError();
+            int errno = Libc.errno();
             LOG.fine(() -> "sched_setattr failed, errno " + errno);
             return false;
         }

@@ -5,12 +5,8 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.channels.FileChannel;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.SaveError;
 
 /**
  * Writes a file range's dirty pages to the disk and waits for them, without a cache flush
@@ -38,43 +34,34 @@ final class WriteOut {
     private WriteOut() {
     }
 
-    /** The C library's sync_file_range(2). */
-    public interface LibC {
-        @SaveError
-        int sync_file_range(int fd, long offset, long nbytes, int flags);
-    }
-
+    /** The reflection that reaches a FileChannel's descriptor; null without the opens. */
     private static final class Native {
-        static final LibC LIBC;
         static final Field FD;
         static final Method FD_VAL;
 
         static {
-            LibC lib = null;
             Field fd = null;
             Method fdVal = null;
-            if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            if (Libc.API != null) {
                 try {
-                    Class<?> impl = Class.forName("sun.nio.ch.FileChannelImpl");
-                    fd = impl.getDeclaredField("fd");
+                    fd = Class.forName("sun.nio.ch.FileChannelImpl").getDeclaredField("fd");
                     fd.setAccessible(true);
                     fdVal = Class.forName("sun.nio.ch.IOUtil").getDeclaredMethod("fdVal", FileDescriptor.class);
                     fdVal.setAccessible(true);
-                    lib = LibraryLoader.create(LibC.class).load("c");
-                } catch (Throwable e) { // no opens or no native stub: bulk writes go unpaced
-                    LOG.log(Level.WARNING, "no sync_file_range (add --add-opens java.base/sun.nio.ch=ALL-UNNAMED):"
+                } catch (ReflectiveOperationException | RuntimeException e) { // no opens: bulk writes go unpaced
+                    LOG.log(Level.WARNING, "no descriptor of a FileChannel (add --add-opens java.base/sun.nio.ch=ALL-UNNAMED):"
                             + " zero-filling of segment files is not paced", e);
-                    lib = null;
+                    fd = null;
+                    fdVal = null;
                 }
             }
-            LIBC = lib;
             FD = fd;
             FD_VAL = fdVal;
         }
     }
 
     static boolean available() {
-        return Native.LIBC != null && usable;
+        return Native.FD_VAL != null && usable;
     }
 
     /** The descriptor number of an open channel (-1 once closed). */
@@ -89,13 +76,12 @@ final class WriteOut {
      * on the same descriptor would no longer report (Linux hands each error out once).
      */
     static boolean writeOut(FileChannel ch, long offset, long length) throws IOException {
-        LibC libc = Native.LIBC;
-        if (libc == null || !usable) {
+        if (!available()) {
             return false;
         }
         int rc;
         try {
-            rc = libc.sync_file_range(fdOf(ch), offset, length, SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+            rc = Libc.API.sync_file_range(fdOf(ch), offset, length, SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             usable = false;
             LOG.log(Level.WARNING, "sync_file_range cannot be called: zero-filling is no longer paced", e);
@@ -104,7 +90,7 @@ final class WriteOut {
         if (rc == 0) {
             return true;
         }
-        int errno = Runtime.getRuntime(libc).getLastError();
+        int errno = Libc.errno();
         if (errno == EBADF || errno == EINVAL || errno == ESPIPE || errno == ENOSYS) {
             return false;
         }
