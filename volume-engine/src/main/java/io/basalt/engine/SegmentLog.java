@@ -54,6 +54,11 @@ final class SegmentLog implements Closeable {
     /** Written under {@link #lock}; read without it by writers deciding whether to wait. */
     private volatile int pendingEntries;
     private CompletableFuture<Segment> spare;
+    /**
+     * Set while a roll waits for the spare: a zero-fill of it stops at its next piece. Written
+     * under {@link #lock} (rolls), read by the allocator's threads.
+     */
+    volatile boolean rollWaiting;
     private IOException failure;
 
     private final Object syncLock = new Object();
@@ -137,7 +142,7 @@ final class SegmentLog implements Closeable {
         if (reused != null) {
             return reused;
         }
-        return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments, durableLoad && cfg.zeroFills());
+        return Segment.create(dir, id, cfg.segmentBytes, cfg.preallocateSegments, durableLoad && cfg.zeroFills(), () -> rollWaiting);
     }
 
     /** Syncs during one segment's life above which the next new segment is zero-filled. */
@@ -296,13 +301,18 @@ final class SegmentLog implements Closeable {
         }
         Segment next;
         try {
+            // A zero-fill still writing the spare stops at its next piece: appends wait for
+            // one piece, not for the rest of a 0.2-0.45 s fill, and go to a sparse segment.
+            rollWaiting = !spare.isDone();
             next = spare.join();
         } catch (RuntimeException e) {
+            rollWaiting = false;
             spare = allocateAsync();
             Throwable c = e.getCause() != null ? e.getCause() : e;
             throw c instanceof EngineException ee ? ee
                     : new EngineException(EngineException.Kind.NO_SPACE, "cannot create a segment: " + c.getMessage(), c);
         }
+        rollWaiting = false;
         if (!early) {
             current.allocated = true; // written through to its end
         }
@@ -370,7 +380,11 @@ final class SegmentLog implements Closeable {
             return s;
         }
         try {
-            return s.zeroFillInPlace();
+            Segment filled = s.zeroFillInPlace(() -> rollWaiting);
+            if (!filled.allocated) {
+                LOG.fine(() -> "zero-fill of spare segment " + s.id + " cut short: the log rolled onto it");
+            }
+            return filled;
         } catch (EngineException e) {
             LOG.log(Level.WARNING, "cannot zero-fill spare segment " + s.id + "; it stays sparse", e);
             return s;

@@ -9,18 +9,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -468,6 +475,56 @@ class EngineTest {
         engine = BlockEngine.open(dir, cfg());
         for (int i = 0; i < data.length; i++) {
             assertArrayEquals(data[i], read("fua", (long) i * BS, BS), "block " + i);
+        }
+    }
+
+    @Test
+    void aRollDoesNotWaitForTheRestOfAZeroFill() throws Exception {
+        engine.createVolume(new VolumeSpec("zf", 8L << 20, false));
+        Volume v = engine.volume("zf");
+        CountDownLatch inFill = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        // The first piece of zeros written holds its fill until a roll waits for it (at most 10 s).
+        Segment.afterZeroPiece = () -> {
+            if (first.getAndSet(false)) {
+                inFill.countDown();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!engine.log().rollWaiting && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+        };
+        try {
+            Map<Long, byte[]> written = new HashMap<>();
+            // Durable writes to the sparse first segment start zero-filling the spare in place.
+            for (int i = 0; i < 24; i++) {
+                byte[] b = random(7000 + i, BS);
+                v.write((long) i * BS, ByteBuffer.wrap(b), true).join();
+                written.put((long) i * BS, b);
+            }
+            assertTrue(inFill.await(10, TimeUnit.SECONDS), "durable writes started a zero-fill of the spare");
+            long segment = engine.log().currentSegmentId();
+            long start = System.nanoTime();
+            for (int i = 0; engine.log().currentSegmentId() == segment; i++) {
+                byte[] b = random(8000 + i, 65536);
+                long off = (1L << 20) + (i % 64) * 65536L;
+                v.write(off, ByteBuffer.wrap(b), false).join();
+                written.put(off, b);
+            }
+            long rollMillis = (System.nanoTime() - start) / 1_000_000;
+            Segment current = engine.log().segments.get(engine.log().currentSegmentId());
+            assertFalse(current.allocated, "the fill stopped when the log rolled onto the spare");
+            assertTrue(rollMillis < 5_000, "the roll waited " + rollMillis + " ms for the zero-fill");
+            assertEquals(2L << 20, Files.size(current.path), "the sparse spare keeps its full length");
+            v.write(0, ByteBuffer.wrap(random(9000, BS)), true).join();
+            written.put(0L, random(9000, BS));
+            engine.crash();
+            engine = BlockEngine.open(dir, cfg());
+            for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+                assertArrayEquals(e.getValue(), read("zf", e.getKey(), e.getValue().length), "at " + e.getKey());
+            }
+        } finally {
+            Segment.afterZeroPiece = null;
         }
     }
 
