@@ -85,6 +85,24 @@ final class SegmentLog implements Closeable {
         return t;
     });
 
+    /**
+     * Writes sealed segments out to the disk in the background, one at a time. Without it, the
+     * first sync after a burst of writes without syncs writes out everything since the last
+     * sync at once (all of it must be on disk before a durable write is), and that durable
+     * write waits for all of it: 0.44 s measured for three 64 MiB segments left by a 1 GiB
+     * fill. RocksDB's {@code bytes_per_sync} does the same for its files.
+     */
+    private final java.util.concurrent.ExecutorService writeOut = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "basalt-segment-writeout");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Bytes of sealed segments written out in the background. */
+    final AtomicLong writtenOut = new AtomicLong();
+
+    /** Pieces of the background write-out (each waited for before the next, as zero-fills are). */
+    private static final int WRITE_OUT_PIECE = Segment.ZERO_PIECE;
+
     SegmentLog(Path dir, EngineConfig cfg, Memtable memtable, Position resume, long nextSegmentId) throws IOException {
         this.dir = dir;
         this.cfg = cfg;
@@ -317,6 +335,13 @@ final class SegmentLog implements Closeable {
             current.allocated = true; // written through to its end
         }
         seal();
+        Segment sealed = current;
+        long sealedEnd = writePos;
+        try {
+            writeOut.execute(() -> writeOutSealed(sealed, sealedEnd));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the log is closing: its last sync writes everything out
+        }
         unsynced.add(current);
         segments.put(next.id, next);
         current = next;
@@ -365,6 +390,32 @@ final class SegmentLog implements Closeable {
     private int syncsOnCurrent;
     /** Whether the current segment is sparse; written under {@link #lock}, read by the syncer without it. */
     private volatile boolean currentSparse;
+
+    /**
+     * Writes a sealed segment's pages out in pieces, through a descriptor of its own: Linux
+     * reports a write-back error once to every descriptor that was open when it happened, so
+     * an error met here is still reported to the syncer's fdatasync, which decides what is
+     * durable. Stops once the syncer has synced past the segment, or when the file is gone.
+     */
+    private void writeOutSealed(Segment s, long end) {
+        if (!WriteOut.available()) {
+            return;
+        }
+        try (java.nio.channels.FileChannel own = java.nio.channels.FileChannel.open(s.path, java.nio.file.StandardOpenOption.WRITE)) {
+            for (long pos = 0; pos < end; pos += WRITE_OUT_PIECE) {
+                if (closing || syncedPosition.segment() > s.id) {
+                    return;
+                }
+                long len = Math.min(WRITE_OUT_PIECE, end - pos);
+                if (!WriteOut.writeOut(own, pos, len)) {
+                    return;
+                }
+                writtenOut.addAndGet(len);
+            }
+        } catch (IOException e) { // also a segment cleaned and deleted meanwhile
+            LOG.log(Level.FINE, "background write-out of segment " + s.id + " stopped", e);
+        }
+    }
 
     /** Zero-filling a segment file leaves the reserve and one more segment free. */
     private boolean roomToZeroFill() {
@@ -634,6 +685,7 @@ final class SegmentLog implements Closeable {
         }
         failAll(new EngineException(EngineException.Kind.CLOSED, "log closed"));
         warmer.shutdownNow();
+        writeOut.shutdownNow();
         try {
             Segment s = spare.join();
             s.closeQuietly();

@@ -529,6 +529,38 @@ class EngineTest {
     }
 
     @Test
+    void sealedSegmentsAreWrittenOutInTheBackground() throws Exception {
+        assertTrue(WriteOut.available(), "sync_file_range is reachable here (Linux, --add-opens)");
+        // No checkpoint (and so no sync of the log) while it runs: only the write-out writes.
+        BlockEngine quiet = BlockEngine.open(dir.resolve("quiet"), cfg().checkpointInterval(Duration.ofHours(1)));
+        try {
+            quiet.createVolume(new VolumeSpec("wo", 8L << 20, false));
+            Volume v = quiet.volume("wo");
+            long start = quiet.log().currentSegmentId();
+            byte[][] data = new byte[64][];
+            for (int i = 0; quiet.log().currentSegmentId() < start + 2; i++) {
+                data[i % 64] = random(600 + i, 65536);
+                v.write((i % 64) * 65536L, ByteBuffer.wrap(data[i % 64]), false).join();
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (quiet.log().writtenOut.get() < (2 << 20) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(quiet.log().writtenOut.get() >= (2 << 20),
+                    "two sealed 2 MiB segments were written out, got " + quiet.log().writtenOut.get() + " bytes");
+            for (int i = 0; i < 64; i++) {
+                if (data[i] != null) {
+                    ByteBuffer dst = ByteBuffer.allocate(65536);
+                    v.read(i * 65536L, dst);
+                    assertArrayEquals(data[i], dst.array(), "chunk " + i);
+                }
+            }
+        } finally {
+            quiet.close();
+        }
+    }
+
+    @Test
     void sequentialReadsAcrossVersionsSnapshotsAndAClone() {
         engine.createVolume(new VolumeSpec("seq", 1L << 20, false));
         Volume v = engine.volume("seq");
