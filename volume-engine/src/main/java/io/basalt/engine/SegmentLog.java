@@ -55,8 +55,8 @@ final class SegmentLog implements Closeable {
     private volatile int pendingEntries;
     private CompletableFuture<Segment> spare;
     /**
-     * Set while a roll waits for the spare: a zero-fill of it stops at its next piece. Written
-     * under {@link #lock} (rolls), read by the allocator's threads.
+     * Set while a roll waits for the spare, and at close: a zero-fill of it stops at its next
+     * piece. Written under {@link #lock} (rolls) or by close, read by the allocator's threads.
      */
     volatile boolean rollWaiting;
     private IOException failure;
@@ -340,7 +340,7 @@ final class SegmentLog implements Closeable {
         try {
             writeOut.execute(() -> writeOutSealed(sealed, sealedEnd));
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            // the log is closing: its last sync writes everything out
+            // the log is closing: nothing more is written out in the background
         }
         unsynced.add(current);
         segments.put(next.id, next);
@@ -393,9 +393,10 @@ final class SegmentLog implements Closeable {
 
     /**
      * Writes a sealed segment's pages out in pieces, through a descriptor of its own: Linux
-     * reports a write-back error once to every descriptor that was open when it happened, so
-     * an error met here is still reported to the syncer's fdatasync, which decides what is
-     * durable. Stops once the syncer has synced past the segment, or when the file is gone.
+     * (4.13 and later, errseq) reports a write-back error once to every descriptor that was
+     * open when it happened, so an error met here is still reported to the syncer's
+     * fdatasync, which decides what is durable. Stops once the syncer has synced past the
+     * segment, or when the file is gone. Does nothing where {@link WriteOut} is unavailable.
      */
     private void writeOutSealed(Segment s, long end) {
         if (!WriteOut.available()) {
@@ -412,8 +413,10 @@ final class SegmentLog implements Closeable {
                 }
                 writtenOut.addAndGet(len);
             }
-        } catch (IOException e) { // also a segment cleaned and deleted meanwhile
-            LOG.log(Level.FINE, "background write-out of segment " + s.id + " stopped", e);
+        } catch (java.nio.file.NoSuchFileException | java.nio.channels.ClosedByInterruptException e) {
+            LOG.log(Level.FINE, "background write-out of segment " + s.id + " stopped", e); // cleaned, or closing
+        } catch (IOException e) { // the syncer's fdatasync reports it too, and fails the log
+            LOG.log(Level.WARNING, "background write-out of segment " + s.id + " failed", e);
         }
     }
 
@@ -686,6 +689,7 @@ final class SegmentLog implements Closeable {
         failAll(new EngineException(EngineException.Kind.CLOSED, "log closed"));
         warmer.shutdownNow();
         writeOut.shutdownNow();
+        rollWaiting = true; // a zero-fill of the spare stops at its next piece
         try {
             Segment s = spare.join();
             s.closeQuietly();

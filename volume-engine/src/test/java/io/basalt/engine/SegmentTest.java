@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,33 @@ class SegmentTest {
         assertFalse(s.enter(), "a closed segment must not let readers in");
         ByteBuffer dst = ByteBuffer.allocate(Long.BYTES);
         assertFalse(s.readAt(dst, 0, 8192, Long.BYTES), "a read of a closed segment reports it gone");
+    }
+
+    @Test
+    void aNewSegmentWhoseZeroFillIsStoppedIsSparseAtFullLength() throws Exception {
+        long size = 4L * Segment.ZERO_PIECE;
+        int[] asked = {0};
+        // Lets one piece be written, then stops the fill.
+        Segment s = Segment.create(dir, 3, size, true, true, () -> asked[0]++ > 0);
+        try {
+            assertEquals(2, asked[0], "the fill stopped before its second piece");
+            assertFalse(s.allocated, "a segment whose fill stopped counts as sparse");
+            assertEquals(size, Files.size(Segment.pathOf(dir, 3)), "it has its full length, so it can be mapped");
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of(Segment.pathOf(dir, 3)), files.toList(), "no temporary file is left");
+            }
+            ByteBuffer tail = ByteBuffer.allocate(Long.BYTES);
+            assertTrue(s.readAt(tail, 0, size - Long.BYTES, Long.BYTES), "its end is mapped");
+            assertEquals(0, tail.getLong(0));
+        } finally {
+            s.closeQuietly();
+        }
+        Segment whole = Segment.create(dir, 4, size, true, true, () -> false);
+        try {
+            assertTrue(whole.allocated, "a fill that ran to its end leaves the segment allocated");
+        } finally {
+            whole.closeQuietly();
+        }
     }
 
     @Test
