@@ -39,7 +39,8 @@ final class Libc {
         try {
             return LibraryLoader.create(Api.class).load("c");
         } catch (Throwable e) { // a missing native stub: nothing to do but run without
-            LOG.log(Level.WARNING, "no binding to the C library: no short scheduler slices, no paced zero-filling", e);
+            LOG.log(Level.WARNING, "no binding to the C library: no short scheduler slices, zero-fills unpaced,"
+                    + " no background write-out of sealed segments", e);
             return null;
         }
     }
