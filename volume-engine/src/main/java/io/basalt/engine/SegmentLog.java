@@ -86,26 +86,38 @@ final class SegmentLog implements Closeable {
     });
 
     /**
-     * Writes sealed segments out to the disk in the background, one at a time. Without it, the
-     * first sync after a burst of writes without syncs writes out everything since the last
-     * sync at once (all of it must be on disk before a durable write is), and that durable
-     * write waits for all of it: 0.44 s measured for three 64 MiB segments left by a 1 GiB
-     * fill. RocksDB's {@code bytes_per_sync} does the same for its files.
+     * Writes sealed segments, and the current one behind its write position, out to the disk
+     * in the background, one range at a time. Without it, the first sync after a burst of
+     * writes without syncs writes out everything since the last sync at once (all of it must
+     * be on disk before a durable write is), and that durable write waits for all of it:
+     * 0.44 s measured for three sealed 64 MiB segments left by a 1 GiB fill; the current
+     * segment alone can hold 64 MiB. RocksDB's {@code bytes_per_sync} does the same for its
+     * files.
      */
     private final java.util.concurrent.ExecutorService writeOut = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "basalt-segment-writeout");
         t.setDaemon(true);
         return t;
     });
-    /** Bytes of sealed segments written out in the background. */
+    /** Bytes of segments written out in the background (sealed ones, and the current one behind its write position). */
     final AtomicLong writtenOut = new AtomicLong();
 
     /** Pieces of the background write-out (each waited for before the next, as zero-fills are). */
     private static final int WRITE_OUT_PIECE = Segment.ZERO_PIECE;
+    /**
+     * The current segment is written out behind the write position once this much (8 MiB, an
+     * eighth of a smaller segment) has gathered since its last write-out: the first sync after
+     * a burst of writes without syncs then has at most about this much of the current segment
+     * left to write (RocksDB's {@code bytes_per_sync} again).
+     */
+    private final long writeBehindBytes;
+    /** Where the current segment's write-out queued so far ends; under {@link #lock}. */
+    private long writeBehindQueued;
 
     SegmentLog(Path dir, EngineConfig cfg, Memtable memtable, Position resume, long nextSegmentId) throws IOException {
         this.dir = dir;
         this.cfg = cfg;
+        this.writeBehindBytes = Math.max(WRITE_OUT_PIECE, Math.min(8 << 20, cfg.segmentBytes / 8));
         this.memtable = memtable;
         this.nextSegmentId = Math.max(nextSegmentId, resume.segment() + 1);
         this.current = Files.exists(Segment.pathOf(dir, resume.segment()))
@@ -276,6 +288,9 @@ final class SegmentLog implements Closeable {
             writePos += size;
             appended += size;
             appendedBytes.addAndGet(size);
+            if (writePos - writeBehindQueued >= writeBehindBytes + WRITE_OUT_PIECE) {
+                writeBehind();
+            }
             PendingRecord rec = type == RecordFormat.TRIM
                     ? PendingRecord.trim(lineage, firstBlock, count, seq)
                     : PendingRecord.data(lineage, firstBlock, (int) count, seq, current.id, at + head, lens, crcs);
@@ -335,20 +350,39 @@ final class SegmentLog implements Closeable {
             current.allocated = true; // written through to its end
         }
         seal();
-        Segment sealed = current;
-        long sealedEnd = writePos;
-        try {
-            writeOut.execute(() -> writeOutSealed(sealed, sealedEnd));
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            // the log is closing: nothing more is written out in the background
-        }
+        queueWriteOut(current, writeBehindQueued, writePos);
         unsynced.add(current);
         segments.put(next.id, next);
         current = next;
         currentSparse = !next.allocated;
         writePos = 0;
+        writeBehindQueued = 0;
         syncsOnCurrent = 0;
         spare = allocateAsync();
+    }
+
+    /**
+     * Queues the write-out of the current segment up to a piece behind the write position
+     * (the page being appended to is left alone). Caller holds {@link #lock}.
+     */
+    private void writeBehind() {
+        long end = (writePos / WRITE_OUT_PIECE - 1) * WRITE_OUT_PIECE;
+        Position done = syncedPosition;
+        if (end > writeBehindQueued && !(done.segment() == current.id && done.offset() >= end)) {
+            queueWriteOut(current, writeBehindQueued, end); // under durable load the syncer is ahead: nothing to do
+        }
+        writeBehindQueued = Math.max(writeBehindQueued, end);
+    }
+
+    private void queueWriteOut(Segment s, long from, long end) {
+        if (from >= end) {
+            return;
+        }
+        try {
+            writeOut.execute(() -> writeOut(s, from, end));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the log is closing: nothing more is written out in the background
+        }
     }
 
     /**
@@ -392,26 +426,29 @@ final class SegmentLog implements Closeable {
     private volatile boolean currentSparse;
 
     /**
-     * Writes a sealed segment's pages out in pieces, through a descriptor of its own: Linux
-     * (4.13 and later, errseq) reports a write-back error once to every descriptor that was
-     * open when it happened, so an error met here is still reported to the syncer's
-     * fdatasync, which decides what is durable. Stops once the syncer has synced past the
-     * segment, or when the file is gone. Does nothing where {@link WriteOut} is unavailable.
+     * Writes bytes [from, end) of a segment (sealed, or the current one behind its write
+     * position) out in pieces, through a descriptor of its own: Linux (4.13 and later, errseq)
+     * reports a write-back error once to every descriptor that was open when it happened, so
+     * an error met here is still reported to the syncer's fdatasync, which decides what is
+     * durable. Stops once the syncer has synced past the range, or when the file is gone. Does
+     * nothing where {@link WriteOut} is unavailable.
      */
-    private void writeOutSealed(Segment s, long end) {
+    private void writeOut(Segment s, long from, long end) {
         if (!WriteOut.available()) {
             return;
         }
         try (java.nio.channels.FileChannel own = java.nio.channels.FileChannel.open(s.path, java.nio.file.StandardOpenOption.WRITE)) {
-            for (long pos = 0; pos < end; pos += WRITE_OUT_PIECE) {
-                if (closing || syncedPosition.segment() > s.id) {
+            for (long pos = from; pos < end; ) {
+                Position done = syncedPosition;
+                if (closing || done.segment() > s.id || (done.segment() == s.id && done.offset() >= end)) {
                     return;
                 }
-                long len = Math.min(WRITE_OUT_PIECE, end - pos);
+                long len = Math.min(WRITE_OUT_PIECE - pos % WRITE_OUT_PIECE, end - pos);
                 if (!WriteOut.writeOut(own, pos, len)) {
                     return;
                 }
                 writtenOut.addAndGet(len);
+                pos += len;
             }
         } catch (java.nio.file.NoSuchFileException | java.nio.channels.ClosedByInterruptException e) {
             LOG.log(Level.FINE, "background write-out of segment " + s.id + " stopped", e); // cleaned, or closing

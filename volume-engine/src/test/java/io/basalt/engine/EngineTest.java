@@ -561,6 +561,51 @@ class EngineTest {
     }
 
     @Test
+    void theCurrentSegmentIsWrittenOutBehindItsWritePosition() throws Exception {
+        assertTrue(WriteOut.available(), "sync_file_range is reachable here (Linux, --add-opens)");
+        // 16 MiB segments (write-behind every 2 MiB) and no checkpoint, so no sync of the log:
+        // only the write-out writes, and everything stays in the first segment.
+        BlockEngine quiet = BlockEngine.open(dir.resolve("behind"),
+                cfg().segmentBytes(16L << 20).checkpointInterval(Duration.ofHours(1)));
+        byte[][] data = new byte[128][];
+        try {
+            quiet.createVolume(new VolumeSpec("wb", 8L << 20, false));
+            Volume v = quiet.volume("wb");
+            long segment = quiet.log().currentSegmentId();
+            for (int i = 0; i < 128; i++) { // 8 MiB, well inside the segment
+                data[i] = random(900 + i, 65536);
+                v.write(i * 65536L, ByteBuffer.wrap(data[i]), false).join();
+            }
+            assertEquals(segment, quiet.log().currentSegmentId(), "no roll: the test is about the current segment");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (quiet.log().writtenOut.get() < (4 << 20) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            long out = quiet.log().writtenOut.get();
+            assertTrue(out >= (4 << 20), "at least 4 of the 8 MiB appended were written out, got " + out + " bytes");
+            assertTrue(out <= (8L << 20), "never past the write position, got " + out + " bytes");
+            for (int i = 0; i < 128; i++) {
+                ByteBuffer dst = ByteBuffer.allocate(65536);
+                v.read(i * 65536L, dst);
+                assertArrayEquals(data[i], dst.array(), "chunk " + i);
+            }
+        } finally {
+            quiet.close();
+        }
+        // A clean close syncs the log: reopened, every chunk reads back as written.
+        BlockEngine again = BlockEngine.open(dir.resolve("behind"), cfg().segmentBytes(16L << 20));
+        try {
+            for (int i = 0; i < 128; i++) {
+                ByteBuffer dst = ByteBuffer.allocate(65536);
+                again.volume("wb").read(i * 65536L, dst);
+                assertArrayEquals(data[i], dst.array(), "chunk " + i + " after reopening");
+            }
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
     void sequentialReadsAcrossVersionsSnapshotsAndAClone() {
         engine.createVolume(new VolumeSpec("seq", 1L << 20, false));
         Volume v = engine.volume("seq");
