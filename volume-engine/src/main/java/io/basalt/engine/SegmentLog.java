@@ -113,6 +113,8 @@ final class SegmentLog implements Closeable {
     private final long writeBehindBytes;
     /** Where the current segment's write-out queued so far ends; under {@link #lock}. */
     private long writeBehindQueued;
+    /** {@link #syncCount} at the last write-behind; under {@link #lock}. */
+    private long syncsAtWriteBehind;
 
     SegmentLog(Path dir, EngineConfig cfg, Memtable memtable, Position resume, long nextSegmentId) throws IOException {
         this.dir = dir;
@@ -124,6 +126,7 @@ final class SegmentLog implements Closeable {
                 ? Segment.open(dir, resume.segment(), cfg.preallocateSegments ? cfg.segmentBytes : 0)
                 : newSegment(resume.segment());
         this.writePos = resume.offset();
+        this.writeBehindQueued = resume.offset() / WRITE_OUT_PIECE * WRITE_OUT_PIECE; // the previous run's part is its own
         this.syncedPosition = resume;
         current.channel.position(writePos);
         currentSparse = !current.allocated;
@@ -363,14 +366,22 @@ final class SegmentLog implements Closeable {
 
     /**
      * Queues the write-out of the current segment up to a piece behind the write position
-     * (the page being appended to is left alone). Caller holds {@link #lock}.
+     * (the page being appended to is left alone), unless the log was synced since the last
+     * write-behind: under durable load the syncer writes it out anyway, and what it has not
+     * reached yet is less than {@link #writeBehindBytes} old. Caller holds {@link #lock}.
      */
     private void writeBehind() {
-        long end = (writePos / WRITE_OUT_PIECE - 1) * WRITE_OUT_PIECE;
-        Position done = syncedPosition;
-        if (end > writeBehindQueued && !(done.segment() == current.id && done.offset() >= end)) {
-            queueWriteOut(current, writeBehindQueued, end); // under durable load the syncer is ahead: nothing to do
+        long syncs = syncCount.get();
+        if (syncs != syncsAtWriteBehind) {
+            syncsAtWriteBehind = syncs;
+            Position done = syncedPosition;
+            if (done.segment() == current.id) {
+                writeBehindQueued = Math.max(writeBehindQueued, done.offset() / WRITE_OUT_PIECE * WRITE_OUT_PIECE);
+            }
+            return;
         }
+        long end = (writePos / WRITE_OUT_PIECE - 1) * WRITE_OUT_PIECE;
+        queueWriteOut(current, writeBehindQueued, end);
         writeBehindQueued = Math.max(writeBehindQueued, end);
     }
 
@@ -437,11 +448,18 @@ final class SegmentLog implements Closeable {
         if (!WriteOut.available()) {
             return;
         }
+        if (syncedPast(s, end)) {
+            return;
+        }
         try (java.nio.channels.FileChannel own = java.nio.channels.FileChannel.open(s.path, java.nio.file.StandardOpenOption.WRITE)) {
             for (long pos = from; pos < end; ) {
                 Position done = syncedPosition;
-                if (closing || done.segment() > s.id || (done.segment() == s.id && done.offset() >= end)) {
+                if (syncedPast(s, end)) {
                     return;
+                }
+                if (done.segment() == s.id && done.offset() >= pos + WRITE_OUT_PIECE) {
+                    pos = done.offset() / WRITE_OUT_PIECE * WRITE_OUT_PIECE; // the syncer wrote that part out
+                    continue;
                 }
                 long len = Math.min(WRITE_OUT_PIECE - pos % WRITE_OUT_PIECE, end - pos);
                 if (!WriteOut.writeOut(own, pos, len)) {
@@ -455,6 +473,12 @@ final class SegmentLog implements Closeable {
         } catch (IOException e) { // the syncer's fdatasync reports it too, and fails the log
             LOG.log(Level.WARNING, "background write-out of segment " + s.id + " failed", e);
         }
+    }
+
+    /** Whether the log is closing or the syncer has synced segment {@code s} up to {@code end}. */
+    private boolean syncedPast(Segment s, long end) {
+        Position done = syncedPosition;
+        return closing || done.segment() > s.id || (done.segment() == s.id && done.offset() >= end);
     }
 
     /** Zero-filling a segment file leaves the reserve and one more segment free. */

@@ -12,13 +12,13 @@ import java.util.logging.Logger;
  * Writes a file range's dirty pages to the disk and waits for them, without a cache flush
  * or a journal commit: Linux's sync_file_range(2) with WRITE and WAIT_AFTER. Not a durability
  * tool (no flush, no metadata); the callers use it to pace bulk writes (zero-fills, and the
- * background write-out of sealed segments), so that no more than one piece of them sits in
- * the disk's queue ahead of the log's fdatasyncs.
+ * background write-out of segments behind the log), so that no more than one piece of them
+ * sits in the disk's queue ahead of the log's fdatasyncs.
  *
  * <p>Reaching the descriptor of a FileChannel needs the {@code --add-opens
  * java.base/sun.nio.ch} that LMDB needs anyway. Where anything is missing (another OS, no
  * opens, no native stub) {@link #available()} is false and {@link #writeOut} does nothing:
- * zero-fills then go out unpaced, as one burst at their final sync, and sealed segments wait
+ * zero-fills then go out unpaced, as one burst at their final sync, and appended segments wait
  * for the log's next fdatasync.
  */
 final class WriteOut {
@@ -52,7 +52,7 @@ final class WriteOut {
                     fdVal.setAccessible(true);
                 } catch (ReflectiveOperationException | RuntimeException e) { // no opens: bulk writes go unpaced
                     LOG.log(Level.WARNING, "no descriptor of a FileChannel (add --add-opens java.base/sun.nio.ch=ALL-UNNAMED):"
-                            + " zero-fills are not paced and sealed segments are not written out in the background", e);
+                            + " zero-fills are not paced and segments are not written out in the background", e);
                     fd = null;
                     fdVal = null;
                 }
@@ -60,6 +60,11 @@ final class WriteOut {
             FD = fd;
             FD_VAL = fdVal;
         }
+    }
+
+    /** Whether a FileChannel's descriptor number can be reached ({@link #fdOf}). */
+    static boolean descriptorsReachable() {
+        return Native.FD_VAL != null;
     }
 
     static boolean available() {
@@ -86,7 +91,7 @@ final class WriteOut {
             rc = Libc.API.sync_file_range(fdOf(ch), offset, length, SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             usable = false;
-            LOG.log(Level.WARNING, "sync_file_range cannot be called: zero-fills are no longer paced and sealed"
+            LOG.log(Level.WARNING, "sync_file_range cannot be called: zero-fills are no longer paced and"
                     + " segments no longer written out in the background", e);
             return false;
         }

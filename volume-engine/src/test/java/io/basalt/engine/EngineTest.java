@@ -542,11 +542,14 @@ class EngineTest {
                 data[i % 64] = random(600 + i, 65536);
                 v.write((i % 64) * 65536L, ByteBuffer.wrap(data[i % 64]), false).join();
             }
+            // Each sealed segment holds at least 2 MiB less one 64 KiB write and a SEAL, all of
+            // it written out: behind the write position while it was current, the rest at the roll.
+            long sealed = 2 * ((2 << 20) - (128 << 10));
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (quiet.log().writtenOut.get() < (2 << 20) && System.nanoTime() < deadline) {
+            while (quiet.log().writtenOut.get() < sealed && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertTrue(quiet.log().writtenOut.get() >= (2 << 20),
+            assertTrue(quiet.log().writtenOut.get() >= sealed,
                     "two sealed 2 MiB segments were written out, got " + quiet.log().writtenOut.get() + " bytes");
             for (int i = 0; i < 64; i++) {
                 if (data[i] != null) {
@@ -577,13 +580,18 @@ class EngineTest {
                 v.write(i * 65536L, ByteBuffer.wrap(data[i]), false).join();
             }
             assertEquals(segment, quiet.log().currentSegmentId(), "no roll: the test is about the current segment");
+            // Written out up to a piece behind the write position, in whole pieces, leaving
+            // at most the write-behind distance (2 MiB here) and two pieces dirty.
+            long head = quiet.log().position().offset();
+            long piece = Segment.ZERO_PIECE;
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (quiet.log().writtenOut.get() < (4 << 20) && System.nanoTime() < deadline) {
+            while (quiet.log().writtenOut.get() < head - (2 << 20) - 2 * piece && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             long out = quiet.log().writtenOut.get();
-            assertTrue(out >= (4 << 20), "at least 4 of the 8 MiB appended were written out, got " + out + " bytes");
-            assertTrue(out <= (8L << 20), "never past the write position, got " + out + " bytes");
+            assertTrue(out >= head - (2 << 20) - 2 * piece, "written out " + out + " of " + head + " bytes");
+            assertTrue(out <= head - piece, "the piece being appended to is left alone: " + out + " of " + head);
+            assertEquals(0, out % piece, "whole pieces: " + out);
             for (int i = 0; i < 128; i++) {
                 ByteBuffer dst = ByteBuffer.allocate(65536);
                 v.read(i * 65536L, dst);
@@ -602,6 +610,42 @@ class EngineTest {
             }
         } finally {
             again.close();
+        }
+    }
+
+    @Test
+    void nothingIsWrittenBehindUnderDurableWrites() throws Exception {
+        BlockEngine durable = BlockEngine.open(dir.resolve("durable"),
+                cfg().segmentBytes(64L << 20).checkpointInterval(Duration.ofHours(1)));
+        try {
+            durable.createVolume(new VolumeSpec("d", 16L << 20, false));
+            Volume v = durable.volume("d");
+            long segment = durable.log().currentSegmentId();
+            // Eight writers of durable 64 KiB writes, 24 MiB in all: three times the
+            // write-behind distance, in one segment. The syncer writes it out; nothing else should.
+            java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int first = t;
+                    done.add(writers.submit(() -> {
+                        for (int i = first; i < 384; i += 8) {
+                            v.write((i % 256) * 65536L, ByteBuffer.wrap(random(i, 65536)), true).join();
+                        }
+                    }));
+                }
+                for (var f : done) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                writers.shutdown();
+            }
+            assertEquals(segment, durable.log().currentSegmentId(), "no roll: the test is about the current segment");
+            assertTrue(durable.log().position().offset() > (24L << 20), "24 MiB appended");
+            Thread.sleep(200); // a write-out queued by mistake would have started
+            assertEquals(0, durable.log().writtenOut.get(), "the syncer kept up; nothing was written behind");
+        } finally {
+            durable.close();
         }
     }
 
