@@ -10,7 +10,7 @@ import jnr.ffi.annotations.SaveError;
 
 /**
  * The C library, bound once through jnr-ffi for the engine's Linux-only calls
- * ({@link ThreadLatency}, {@link WriteOut}). {@link #API} is null on other systems and when
+ * ({@link ThreadLatency}, {@link WriteOut}, {@link Segment#firstHole}). {@link #API} is null on other systems and when
  * the binding cannot be made; the callers then run without what they add.
  */
 final class Libc {
@@ -26,6 +26,9 @@ final class Libc {
 
         @SaveError
         int sync_file_range(int fd, long offset, long nbytes, int flags);
+
+        @SaveError
+        long lseek(int fd, long offset, int whence);
     }
 
     static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
@@ -40,7 +43,7 @@ final class Libc {
             return LibraryLoader.create(Api.class).load("c");
         } catch (Throwable e) { // a missing native stub: nothing to do but run without
             LOG.log(Level.WARNING, "no binding to the C library: no short scheduler slices, zero-fills unpaced,"
-                    + " no background write-out of sealed segments", e);
+                    + " no background write-out of segments, segment holes not detected", e);
             return null;
         }
     }

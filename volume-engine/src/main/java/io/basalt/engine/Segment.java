@@ -82,6 +82,27 @@ final class Segment {
         }
     }
 
+    private static final int SEEK_HOLE = 4;
+
+    /**
+     * Offset of the file's first hole (lseek SEEK_HOLE; its size when it has none; on ext4 and
+     * XFS a preallocated but never written range counts as a hole too), or -1 when that cannot
+     * be asked here (another OS, no binding, no {@code --add-opens}, a file system without it).
+     */
+    static long firstHole(FileChannel ch) throws IOException {
+        if (Libc.API == null || !WriteOut.descriptorsReachable()) {
+            return -1;
+        }
+        long at = ch.position(); // lseek moves the descriptor's offset, which the channel's appends use
+        try {
+            return Libc.API.lseek(WriteOut.fdOf(ch), 0, SEEK_HOLE);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return -1;
+        } finally {
+            ch.position(at);
+        }
+    }
+
     static Path pathOf(Path dir, long id) {
         return dir.resolve(String.format("%016x.seg", id));
     }
@@ -91,12 +112,24 @@ final class Segment {
         return Long.parseLong(n.substring(0, n.length() - 4), 16);
     }
 
-    /** Opens a segment; {@code mapBytes} > 0 maps that many bytes if the file is that long. */
+    /**
+     * Opens a segment; {@code mapBytes} > 0 maps that many bytes if the file is that long.
+     * Whether it is allocated is read off the file ({@link #firstHole}), so that a sparse
+     * segment stays known as sparse across a restart.
+     */
     static Segment open(Path dir, long id, long mapBytes) throws IOException {
         Path p = pathOf(dir, id);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            return new Segment(id, p, ch, mapBytes);
+            Segment s = new Segment(id, p, ch, mapBytes);
+            long size = ch.size();
+            if (mapBytes > 0 && size >= mapBytes) {
+                // A segment written through to its end may keep a hole after its SEAL record,
+                // shorter than the largest record that did not fit.
+                long hole = firstHole(ch);
+                s.allocated = hole < 0 || hole >= size - RecordFormat.MAX_RECORD_BYTES - RecordFormat.SEAL_BYTES;
+            }
+            return s;
         } catch (IOException e) {
             ch.close();
             throw e;

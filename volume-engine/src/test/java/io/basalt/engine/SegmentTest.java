@@ -66,6 +66,38 @@ class SegmentTest {
     }
 
     @Test
+    void whetherASegmentIsAllocatedIsReadOffTheFileWhenItIsOpened() throws Exception {
+        assertTrue(Libc.API != null && WriteOut.descriptorsReachable(), "lseek is reachable here (Linux, --add-opens)");
+        long size = 4L << 20;
+        Segment.create(dir, 5, size, true, false).closeQuietly();
+        Segment.create(dir, 6, size, true, true).closeQuietly();
+        // Sparse, then written through to within one largest record of its end, as a segment
+        // that rolled is; and sparse, written only halfway, as one the log left early.
+        for (long id : new long[] {7, 8}) {
+            Segment s = Segment.create(dir, id, size, true, false);
+            long end = id == 7 ? size - RecordFormat.MAX_RECORD_BYTES + 4096 : size / 2;
+            ByteBuffer ones = ByteBuffer.allocate(Segment.ZERO_PIECE);
+            for (long pos = 0; pos < end; pos += ones.capacity()) {
+                java.util.Arrays.fill(ones.array(), (byte) 1);
+                ones.clear().limit((int) Math.min(ones.capacity(), end - pos));
+                s.channel.write(ones, pos);
+            }
+            s.channel.force(true);
+            s.closeQuietly();
+        }
+        boolean[] expected = {false, true, true, false};
+        for (int i = 0; i < expected.length; i++) {
+            Segment s = Segment.open(dir, 5 + i, size);
+            try {
+                assertEquals(expected[i], s.allocated, "segment " + (5 + i) + " reopened");
+                assertEquals(0, s.channel.position(), "asking for holes leaves the append position alone");
+            } finally {
+                s.closeQuietly();
+            }
+        }
+    }
+
+    @Test
     void peekOutsideTheMappingReadsNothing() throws Exception {
         Segment s = Segment.create(dir, 2, 1 << 20, true, false);
         try {
