@@ -107,7 +107,7 @@ final class BlockReader {
                 locs[i] = resolve(c, lineage, first + i, seq);
             }
             if (count > 1) { // never on the event loop: a touch of a page not in memory waits for the disk
-                touch(locs, segs, count);
+                touch(locs, segs, count); // and looks up each block's segment once for the copy below
             }
             for (int i = 0; i < count; i++) {
                 long block = first + i;
@@ -118,7 +118,7 @@ final class BlockReader {
                 if (loc == null || loc.zero()) {
                     dst.put(at, ZEROS, 0, n);
                 } else {
-                    int got = readStored(name, block, loc, from, dst, at, n, residentOnly);
+                    int got = readStored(name, block, loc, count > 1 ? segs[i] : null, from, dst, at, n, residentOnly);
                     if (got != DONE) {
                         return got;
                     }
@@ -131,32 +131,36 @@ final class BlockReader {
 
     /**
      * Loads the first word of each stored, uncompressed block of {@code locs[0, count)} in one
-     * go. Entering and leaving a mapping are atomic updates, which on x86 wait for every load
-     * before them; so all mappings are entered first, then all words loaded (their cache
-     * misses overlap), then all left.
+     * go, and leaves each such block's segment in {@code segs} (null for the others, and for
+     * a segment gone meanwhile). Entering and leaving a mapping are atomic updates, which on
+     * x86 wait for every load before them; so all mappings are entered first, then all words
+     * loaded (their cache misses overlap), then all left.
      */
     private void touch(Loc[] locs, Segment[] segs, int count) {
         long touched = 0;
+        long entered = 0; // bit i: segs[i] was entered (count <= AHEAD <= 64)
         try {
             for (int i = 0; i < count; i++) {
                 Loc loc = locs[i];
                 Segment seg = loc == null || loc.zero() || loc.compressed() ? null : log.segments.get(loc.segment());
-                segs[i] = seg != null && seg.enter() ? seg : null;
+                segs[i] = seg;
+                if (seg != null && seg.enter()) {
+                    entered |= 1L << i;
+                }
             }
             for (int i = 0; i < count; i++) {
-                if (segs[i] != null) {
+                if ((entered & (1L << i)) != 0) {
                     touched ^= segs[i].peek(locs[i].offset());
                 }
             }
         } finally {
             // Also after an error (a page that fails to read in): a reader left counted would
-            // keep the segment from ever closing. The slot is cleared first, so that no
+            // keep the segment from ever closing. The bit is cleared first, so that no
             // segment is left twice.
             for (int i = 0; i < count; i++) {
-                Segment seg = segs[i];
-                if (seg != null) {
-                    segs[i] = null;
-                    seg.leave();
+                if ((entered & (1L << i)) != 0) {
+                    entered &= ~(1L << i);
+                    segs[i].leave();
                 }
             }
         }
@@ -206,13 +210,17 @@ final class BlockReader {
      * position and limit are left as they are): DONE, GONE when its segment was cleaned away
      * meanwhile, NOT_RESIDENT when {@code residentOnly} and it is not in memory. Whole
      * uncompressed blocks go straight into dst and are checked there (the OS page cache serves
-     * them); decoded compressed blocks go through the read cache.
+     * them); decoded compressed blocks go through the read cache. {@code known} is the block's
+     * segment when the caller has looked it up already, else null.
      */
-    private int readStored(String name, long block, Loc loc, int from, ByteBuffer dst, int at, int n, boolean residentOnly) {
+    private int readStored(String name, long block, Loc loc, Segment known, int from, ByteBuffer dst, int at, int n,
+                           boolean residentOnly) {
         if (loc.compressed() && cache.get(loc, from, dst.duplicate().position(at).limit(at + n))) {
             return DONE;
         }
-        Segment seg = log.segments.get(loc.segment());
+        // A segment found by the touches may have been cleaned since: its read then reports it
+        // gone, as a segment looked up now and closed before the read would.
+        Segment seg = known != null ? known : log.segments.get(loc.segment());
         if (seg == null) {
             return GONE;
         }
