@@ -87,7 +87,7 @@ public final class BlockEngine implements Closeable {
         this.log = new SegmentLog(segDir, cfg, memtable, resume, nextSegment);
         for (long id : ids) {
             if (id < resume.segment()) {
-                log.register(Segment.open(segDir, id, cfg.preallocateSegments ? cfg.segmentBytes : 0));
+                log.register(Segment.open(segDir, id, cfg.preallocateSegments ? cfg.segmentBytes : 0, true));
             }
         }
         this.checkpointer = new Checkpointer(log, index, catalog, applier, memtable, writerLock, cfg, () -> seq.get() + 1);

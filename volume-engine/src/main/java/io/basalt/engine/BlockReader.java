@@ -155,11 +155,9 @@ final class BlockReader {
             }
         } finally {
             // Also after an error (a page that fails to read in): a reader left counted would
-            // keep the segment from ever closing. The bit is cleared first, so that no
-            // segment is left twice.
+            // keep the segment from ever closing.
             for (int i = 0; i < count; i++) {
                 if ((entered & (1L << i)) != 0) {
-                    entered &= ~(1L << i);
                     segs[i].leave();
                 }
             }

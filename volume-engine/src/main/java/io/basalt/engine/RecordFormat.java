@@ -29,8 +29,6 @@ final class RecordFormat {
     static final int TABLE_ENTRY_BYTES = 8;
     /** A DATA record carries at most this many blocks (1 MiB), so records stay well inside a segment. */
     static final int MAX_BLOCKS_PER_RECORD = 256;
-    /** The longest record: a header and a full table of uncompressed blocks. */
-    static final int MAX_RECORD_BYTES = HEADER_BYTES + MAX_BLOCKS_PER_RECORD * (TABLE_ENTRY_BYTES + Blocks.BLOCK_SIZE);
     /** A TRIM record covers a block range of any length; it carries no table. */
     static final byte DATA = 1;
     static final byte TRIM = 2;
@@ -43,6 +41,8 @@ final class RecordFormat {
      */
     static final byte SEAL = 4;
     static final int SEAL_BYTES = HEADER_BYTES;
+    /** The longest record: a header and a full table of uncompressed blocks. */
+    static final int MAX_RECORD_BYTES = HEADER_BYTES + MAX_BLOCKS_PER_RECORD * (TABLE_ENTRY_BYTES + Blocks.BLOCK_SIZE);
 
     private RecordFormat() {
     }

@@ -113,25 +113,41 @@ final class Segment {
     }
 
     /**
-     * Opens a segment; {@code mapBytes} > 0 maps that many bytes if the file is that long.
-     * Whether it is allocated is read off the file ({@link #firstHole}), so that a sparse
-     * segment stays known as sparse across a restart.
+     * Opens a segment this process made or recycled; {@code mapBytes} > 0 maps that many bytes
+     * if the file is that long. It counts as allocated (the caller knows otherwise).
      */
     static Segment open(Path dir, long id, long mapBytes) throws IOException {
+        return open(dir, id, mapBytes, false);
+    }
+
+    /**
+     * As {@link #open(Path, long, long)}; with {@code probeHoles} (a file an earlier run left,
+     * whose history this process does not know) whether it is allocated is read off the file
+     * ({@link #firstHole}), so that a sparse segment stays known as sparse across a restart.
+     * Files this process zero-filled are not probed: a file system that stores zero blocks as
+     * holes (ZFS with compression) would report them sparse. Only a preallocated file at least
+     * {@code mapBytes} long is probed; others count as allocated.
+     */
+    static Segment open(Path dir, long id, long mapBytes, boolean probeHoles) throws IOException {
         Path p = pathOf(dir, id);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Segment s = null;
         try {
-            Segment s = new Segment(id, p, ch, mapBytes);
+            s = new Segment(id, p, ch, mapBytes);
             long size = ch.size();
-            if (mapBytes > 0 && size >= mapBytes) {
+            if (probeHoles && mapBytes > 0 && size >= mapBytes) {
                 // A segment written through to its end may keep a hole after its SEAL record,
                 // shorter than the largest record that did not fit.
                 long hole = firstHole(ch);
                 s.allocated = hole < 0 || hole >= size - RecordFormat.MAX_RECORD_BYTES - RecordFormat.SEAL_BYTES;
             }
             return s;
-        } catch (IOException e) {
-            ch.close();
+        } catch (IOException | RuntimeException e) {
+            if (s != null) {
+                s.closeQuietly(); // unmaps, and closes the channel
+            } else {
+                ch.close();
+            }
             throw e;
         }
     }

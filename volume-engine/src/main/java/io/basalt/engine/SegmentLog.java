@@ -123,7 +123,7 @@ final class SegmentLog implements Closeable {
         this.memtable = memtable;
         this.nextSegmentId = Math.max(nextSegmentId, resume.segment() + 1);
         this.current = Files.exists(Segment.pathOf(dir, resume.segment()))
-                ? Segment.open(dir, resume.segment(), cfg.preallocateSegments ? cfg.segmentBytes : 0)
+                ? Segment.open(dir, resume.segment(), cfg.preallocateSegments ? cfg.segmentBytes : 0, true)
                 : newSegment(resume.segment());
         this.writePos = resume.offset();
         this.writeBehindQueued = resume.offset() / WRITE_OUT_PIECE * WRITE_OUT_PIECE; // the previous run's part is its own

@@ -650,6 +650,31 @@ class EngineTest {
     }
 
     @Test
+    void aSparseCurrentSegmentIsStillKnownSparseAfterARestart() throws Exception {
+        EngineConfig c = cfg().segmentBytes(16L << 20);
+        BlockEngine first = BlockEngine.open(dir.resolve("restart"), c);
+        long segment;
+        try {
+            first.createVolume(new VolumeSpec("r", 4L << 20, false));
+            first.volume("r").write(0, ByteBuffer.wrap(random(77, 65536)), false).join();
+            segment = first.log().currentSegmentId();
+            assertFalse(first.log().segments.get(segment).allocated, "a new segment under writes without syncs is sparse");
+        } finally {
+            first.close();
+        }
+        BlockEngine again = BlockEngine.open(dir.resolve("restart"), c);
+        try {
+            assertEquals(segment, again.log().currentSegmentId(), "appends resume in the same segment");
+            assertFalse(again.log().segments.get(segment).allocated, "the restarted engine reads its holes off the file");
+            ByteBuffer dst = ByteBuffer.allocate(65536);
+            again.volume("r").read(0, dst);
+            assertArrayEquals(random(77, 65536), dst.array());
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
     void sequentialReadsAcrossVersionsSnapshotsAndAClone() {
         engine.createVolume(new VolumeSpec("seq", 1L << 20, false));
         Volume v = engine.volume("seq");

@@ -67,33 +67,42 @@ class SegmentTest {
 
     @Test
     void whetherASegmentIsAllocatedIsReadOffTheFileWhenItIsOpened() throws Exception {
-        assertTrue(Libc.API != null && WriteOut.descriptorsReachable(), "lseek is reachable here (Linux, --add-opens)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Libc.LINUX, "lseek SEEK_HOLE is asked on Linux only");
+        assertTrue(Libc.API != null && WriteOut.descriptorsReachable(), "lseek is reachable here (--add-opens)");
         long size = 4L << 20;
+        long threshold = size - RecordFormat.MAX_RECORD_BYTES - RecordFormat.SEAL_BYTES;
         Segment.create(dir, 5, size, true, false).closeQuietly();
         Segment.create(dir, 6, size, true, true).closeQuietly();
-        // Sparse, then written through to within one largest record of its end, as a segment
-        // that rolled is; and sparse, written only halfway, as one the log left early.
-        for (long id : new long[] {7, 8}) {
-            Segment s = Segment.create(dir, id, size, true, false);
-            long end = id == 7 ? size - RecordFormat.MAX_RECORD_BYTES + 4096 : size / 2;
+        // Sparse, then written: through to within one largest record of its end, as a segment
+        // that rolled is (7); only halfway, as one the log left early (8); and to just short
+        // of the threshold (9).
+        long[] ends = {size - RecordFormat.MAX_RECORD_BYTES + 4096, size / 2, (threshold - 8192) / 4096 * 4096};
+        for (int k = 0; k < ends.length; k++) {
+            Segment s = Segment.create(dir, 7 + k, size, true, false);
             ByteBuffer ones = ByteBuffer.allocate(Segment.ZERO_PIECE);
-            for (long pos = 0; pos < end; pos += ones.capacity()) {
-                java.util.Arrays.fill(ones.array(), (byte) 1);
-                ones.clear().limit((int) Math.min(ones.capacity(), end - pos));
+            java.util.Arrays.fill(ones.array(), (byte) 1);
+            for (long pos = 0; pos < ends[k]; pos += ones.capacity()) {
+                ones.clear().limit((int) Math.min(ones.capacity(), ends[k] - pos));
                 s.channel.write(ones, pos);
             }
             s.channel.force(true);
             s.closeQuietly();
         }
-        boolean[] expected = {false, true, true, false};
+        boolean[] expected = {false, true, true, false, false};
         for (int i = 0; i < expected.length; i++) {
-            Segment s = Segment.open(dir, 5 + i, size);
+            Segment s = Segment.open(dir, 5 + i, size, true);
             try {
                 assertEquals(expected[i], s.allocated, "segment " + (5 + i) + " reopened");
                 assertEquals(0, s.channel.position(), "asking for holes leaves the append position alone");
             } finally {
                 s.closeQuietly();
             }
+        }
+        Segment unprobed = Segment.open(dir, 5, size);
+        try {
+            assertTrue(unprobed.allocated, "a file this process made or recycled is not probed");
+        } finally {
+            unprobed.closeQuietly();
         }
     }
 
