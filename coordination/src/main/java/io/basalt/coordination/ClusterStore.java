@@ -276,6 +276,11 @@ public final class ClusterStore implements Closeable {
                     throw e;
                 }
             }
+            // Writers that lost together would otherwise retry together and collide again
+            // (seen: four threads on one znode, one losing 32 times in a row). A random wait
+            // of up to 1, 2, 4 ... 32 ms spreads them; at most about a second in all.
+            long maxNanos = (1L << Math.min(attempt, 5)) * 1_000_000L;
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(maxNanos));
         }
         throw new StoreException(StoreException.Kind.VERSION_CONFLICT, path,
                 "gave up updating " + path + " after " + MODIFY_ATTEMPTS + " conflicting attempts", null);
