@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -280,7 +282,7 @@ public final class ClusterStore implements Closeable {
             // (seen: four threads on one znode, one losing 32 times in a row). A random wait
             // of up to 1, 2, 4 ... 32 ms spreads them; at most about a second in all.
             long maxNanos = (1L << Math.min(attempt, 5)) * 1_000_000L;
-            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(maxNanos));
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxNanos));
         }
         throw new StoreException(StoreException.Kind.VERSION_CONFLICT, path,
                 "gave up updating " + path + " after " + MODIFY_ATTEMPTS + " conflicting attempts", null);

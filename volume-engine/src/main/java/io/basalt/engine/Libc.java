@@ -10,8 +10,9 @@ import jnr.ffi.annotations.SaveError;
 
 /**
  * The C library, bound once through jnr-ffi for the engine's Linux-only calls
- * ({@link ThreadLatency}, {@link WriteOut}, {@link Segment#firstHole}). {@link #API} is null on other systems and when
- * the binding cannot be made; the callers then run without what they add.
+ * ({@link ThreadLatency}, {@link WriteOut}, {@link Segment#firstHole}). {@link #API} is null
+ * on other systems and when the binding cannot be made; the callers then run without what
+ * they add.
  */
 final class Libc {
     private static final Logger LOG = Logger.getLogger(Libc.class.getName());

@@ -126,7 +126,7 @@ final class SegmentLog implements Closeable {
                 ? Segment.open(dir, resume.segment(), cfg.preallocateSegments ? cfg.segmentBytes : 0, true)
                 : newSegment(resume.segment());
         this.writePos = resume.offset();
-        this.writeBehindQueued = resume.offset() / WRITE_OUT_PIECE * WRITE_OUT_PIECE; // the previous run's part is its own
+        this.writeBehindQueued = pieceFloor(resume.offset()); // the previous run's part is its own
         this.syncedPosition = resume;
         current.channel.position(writePos);
         currentSparse = !current.allocated;
@@ -376,11 +376,11 @@ final class SegmentLog implements Closeable {
             syncsAtWriteBehind = syncs;
             Position done = syncedPosition;
             if (done.segment() == current.id) {
-                writeBehindQueued = Math.max(writeBehindQueued, done.offset() / WRITE_OUT_PIECE * WRITE_OUT_PIECE);
+                writeBehindQueued = Math.max(writeBehindQueued, pieceFloor(done.offset()));
             }
             return;
         }
-        long end = (writePos / WRITE_OUT_PIECE - 1) * WRITE_OUT_PIECE;
+        long end = pieceFloor(writePos) - WRITE_OUT_PIECE;
         queueWriteOut(current, writeBehindQueued, end);
         writeBehindQueued = Math.max(writeBehindQueued, end);
     }
@@ -448,17 +448,17 @@ final class SegmentLog implements Closeable {
         if (!WriteOut.available()) {
             return;
         }
-        if (syncedPast(s, end)) {
+        if (syncedPast(syncedPosition, s, end)) {
             return;
         }
         try (java.nio.channels.FileChannel own = java.nio.channels.FileChannel.open(s.path, java.nio.file.StandardOpenOption.WRITE)) {
             for (long pos = from; pos < end; ) {
                 Position done = syncedPosition;
-                if (syncedPast(s, end)) {
+                if (syncedPast(done, s, end)) {
                     return;
                 }
                 if (done.segment() == s.id && done.offset() >= pos + WRITE_OUT_PIECE) {
-                    pos = done.offset() / WRITE_OUT_PIECE * WRITE_OUT_PIECE; // the syncer wrote that part out
+                    pos = pieceFloor(done.offset()); // the syncer wrote that part out
                     continue;
                 }
                 long len = Math.min(WRITE_OUT_PIECE - pos % WRITE_OUT_PIECE, end - pos);
@@ -475,10 +475,14 @@ final class SegmentLog implements Closeable {
         }
     }
 
-    /** Whether the log is closing or the syncer has synced segment {@code s} up to {@code end}. */
-    private boolean syncedPast(Segment s, long end) {
-        Position done = syncedPosition;
+    /** Whether the log is closing or {@code done} (a synced position) covers segment {@code s} up to {@code end}. */
+    private boolean syncedPast(Position done, Segment s, long end) {
         return closing || done.segment() > s.id || (done.segment() == s.id && done.offset() >= end);
+    }
+
+    /** {@code offset} rounded down to a whole write-out piece. */
+    private static long pieceFloor(long offset) {
+        return offset / WRITE_OUT_PIECE * WRITE_OUT_PIECE;
     }
 
     /** Zero-filling a segment file leaves the reserve and one more segment free. */
