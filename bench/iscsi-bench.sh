@@ -70,10 +70,13 @@ run() { # url pattern qd bs flags -> IOPS
 # A warm-up on each side, not counted: the JVM compiles Basalt's read and write paths, small
 # and large, and on two cores its compiler threads take a large share of the CPU for the first
 # 10-20 s of each path (a 3 s warm-up left the next 128 KiB read run at 0.6x, a 12 s one at
-# parity in a manual A/B). tgt gets the same warm-up.
+# parity in a manual A/B; in a fresh process C2 was still compiling hot methods 17 s in).
+# FUA writes take their own path (the syncer and its completions), so they are warmed too.
+# tgt gets the same warm-up.
 for u in "$tgt_url" "$basalt_url"; do
     "$work/iscsi-bench" "$u" randread 5 8 4096 >/dev/null
     "$work/iscsi-bench" "$u" randwrite 5 8 4096 >/dev/null
+    "$work/iscsi-bench" "$u" randwrite 5 32 4096 fua >/dev/null
     "$work/iscsi-bench" "$u" read 10 8 131072 >/dev/null
     "$work/iscsi-bench" "$u" write 5 8 131072 >/dev/null
 done
