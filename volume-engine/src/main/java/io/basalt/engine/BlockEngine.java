@@ -722,6 +722,11 @@ public final class BlockEngine implements Closeable {
         return index;
     }
 
+    /** The checkpointer, for tests. */
+    Checkpointer checkpointer() {
+        return checkpointer;
+    }
+
     public Stats stats() {
         long live;
         writerLock.lock();
@@ -894,6 +899,9 @@ public final class BlockEngine implements Closeable {
     // ------------------------------------------------------------------ helpers
 
     private void commitMeta(Consumer<Txn<ByteBuffer>> body) {
+        // After a failed checkpoint the in-memory accounting holds its records' effect, which
+        // the next start replays: saving it now would count them twice.
+        failIfBroken();
         writerLock.lock();
         try (Txn<ByteBuffer> txn = index.writeTxn()) {
             body.accept(txn);

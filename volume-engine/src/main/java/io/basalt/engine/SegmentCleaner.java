@@ -66,10 +66,12 @@ class SegmentCleaner {
         if (stopping) {
             return List.of();
         }
-        long limit = Math.min(log.currentSegmentId(), catalog.replayFrom.segment());
         List<long[]> c = new ArrayList<>();
         writerLock.lock();
         try {
+            // Under the lock: a checkpoint moves the replay point before its commit and puts it
+            // back if the commit fails, both while holding the lock.
+            long limit = Math.min(log.currentSegmentId(), catalog.replayFrom.segment());
             for (long id : log.segments.keySet()) {
                 long live = catalog.segmentLive.getOrDefault(id, 0L);
                 if (id < limit && liveBytesQualify.test(live)) {

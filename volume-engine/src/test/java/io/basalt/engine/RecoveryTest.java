@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -255,6 +257,127 @@ class RecoveryTest {
         BlockEngine again = BlockEngine.open(dir, cfg());
         try {
             assertArrayEquals(second, read(again, "v", 0, second.length));
+        } finally {
+            again.close();
+        }
+    }
+
+    /**
+     * Holds the log's fdatasyncs until released, writes the first 64 blocks (one record each)
+     * and waits until the background checkpoint they trigger (every 64 entries here) has
+     * drained exactly them and waits in its sync: whatever is written next piles up behind it.
+     */
+    private static CountDownLatch holdACheckpointOf64(BlockEngine e, byte[] data) throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        e.log().forcer = s -> {
+            try {
+                release.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while held", ie);
+            }
+            s.channel.force(false);
+        };
+        for (int b = 0; b < 64; b++) {
+            writeBlock(e, data, b);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (e.log().pendingEntries() > 0) {
+            assertTrue(System.nanoTime() < deadline, "no background checkpoint drained the first 64 entries");
+            Thread.sleep(5);
+        }
+        return release;
+    }
+
+    /** One record for one block, not durable (no sync). */
+    private static void writeBlock(BlockEngine e, byte[] data, int b) {
+        e.volume("v").write((long) b * BS, ByteBuffer.wrap(data, b * BS, BS), false).join();
+    }
+
+    /**
+     * A backlog far above checkpointEntries is folded in several commits (one commit's copied
+     * index pages stay bounded by what it applies), and the last moves the replay point to the
+     * end of the drained log. Unmaps between the writes put TRIM records where a chunk would
+     * end (a chunk then ends at the next DATA record), and compression makes stored blocks
+     * shorter than 4 KiB.
+     */
+    @Test
+    void aBacklogIsFoldedIntoTheIndexInChunks() throws Exception {
+        int blocks = 1000;
+        BlockEngine e = BlockEngine.open(dir, cfg().checkpointEntries(64));
+        e.createVolume(new VolumeSpec("v", (long) blocks * BS, true));
+        byte[] data = pattern(9, blocks * BS);
+        for (int b = 0; b < blocks; b++) {
+            Arrays.fill(data, b * BS + BS / 2, (b + 1) * BS, (byte) 0); // compressible
+        }
+        CountDownLatch release = holdACheckpointOf64(e, data);
+        int trims = 0;
+        for (int b = 64; b < blocks; b++) {
+            writeBlock(e, data, b);
+            if (b % 10 == 9) {
+                e.volume("v").unmap((long) (b - 5) * BS, BS).join();
+                Arrays.fill(data, (b - 5) * BS, (b - 4) * BS, (byte) 0);
+                trims++;
+            }
+        }
+        int backlog = e.log().pendingEntries();
+        assertEquals(blocks - 64 + trims, backlog, "every record after the first 64 waits");
+        long before = e.checkpointer().commits.get();
+        release.countDown();
+        e.checkpointer().checkpoint(Checkpointer.Trigger.REQUEST);
+        long commits = e.checkpointer().commits.get() - before;
+        // The held checkpoint's commit, then chunks of 64 entries or a few more (to the next
+        // DATA record; a rest of up to 16 joins the last chunk).
+        assertTrue(commits >= 1 + backlog / 80, commits + " commits for a backlog of " + backlog + " entries");
+        assertEquals(0, e.log().pendingEntries());
+        assertArrayEquals(data, read(e, "v", 0, data.length));
+        e.crash();
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertEquals(0, again.replayedRecordsAtOpen(), "the last chunk moved the replay point to the end");
+            assertArrayEquals(data, read(again, "v", 0, data.length));
+        } finally {
+            again.close();
+        }
+    }
+
+    /**
+     * When one chunk's commit fails, the replay point stays after the chunks that committed:
+     * the next start replays the rest, and only the rest, and nothing is lost. Writes are
+     * refused meanwhile.
+     */
+    @Test
+    void aFailedChunkLeavesTheReplayPointAfterTheChunksThatCommitted() throws Exception {
+        int blocks = 1000;
+        BlockEngine e = BlockEngine.open(dir, cfg().checkpointEntries(64));
+        e.createVolume(new VolumeSpec("v", (long) blocks * BS, false));
+        byte[] data = pattern(10, blocks * BS);
+        CountDownLatch release = holdACheckpointOf64(e, data);
+        for (int b = 64; b < blocks; b++) {
+            writeBlock(e, data, b);
+        }
+        long before = e.checkpointer().commits.get();
+        e.index().beforeCommit = () -> {
+            if (e.checkpointer().commits.get() - before >= 2) { // the held checkpoint's and the backlog's first chunk
+                throw new IllegalStateException("injected index commit failure");
+            }
+        };
+        release.countDown();
+        EngineException failed = assertThrows(EngineException.class,
+                () -> e.checkpointer().checkpoint(Checkpointer.Trigger.REQUEST));
+        assertTrue(failed.getMessage().contains("checkpoint failed"), failed.getMessage());
+        assertEquals(2, e.checkpointer().commits.get() - before);
+        RuntimeException refused = assertThrows(RuntimeException.class,
+                () -> e.volume("v").write(0, ByteBuffer.wrap(new byte[BS]), false).join());
+        Throwable why = refused instanceof CompletionException ? refused.getCause() : refused;
+        assertTrue(why.getMessage().contains("checkpoint failed"), why.getMessage());
+        e.crash();
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertEquals(blocks - 64 - 64, again.replayedRecordsAtOpen(), "replayed from the end of the chunk that committed");
+            assertArrayEquals(data, read(again, "v", 0, data.length));
         } finally {
             again.close();
         }
