@@ -899,11 +899,12 @@ public final class BlockEngine implements Closeable {
     // ------------------------------------------------------------------ helpers
 
     private void commitMeta(Consumer<Txn<ByteBuffer>> body) {
-        // After a failed checkpoint the in-memory accounting holds its records' effect, which
-        // the next start replays: saving it now would count them twice.
-        failIfBroken();
         writerLock.lock();
         try (Txn<ByteBuffer> txn = index.writeTxn()) {
+            // After a failed checkpoint the in-memory accounting holds its records' effect,
+            // which the next start replays: saving it now would count them twice. Checked under
+            // the lock, which a checkpoint holds from applying a chunk to failing.
+            failIfBroken();
             body.accept(txn);
             catalog.nextSeq = seq.get() + 1;
             catalog.saveDirty(index, txn);

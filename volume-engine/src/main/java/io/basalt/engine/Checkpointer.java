@@ -127,8 +127,8 @@ final class Checkpointer implements Closeable {
             if (d.records().isEmpty() && d.end().equals(catalog.replayFrom)) {
                 return;
             }
-            log.sync().join(); // after a failed fsync the log fails every later sync too
             try {
+                log.sync().join();
                 List<PendingRecord> records = d.records();
                 long left = 0;
                 for (PendingRecord r : records) {
@@ -154,8 +154,9 @@ final class Checkpointer implements Closeable {
                     from = to;
                 } while (from < records.size());
             } catch (RuntimeException e) {
-                // The drained records are no longer pending: whatever went wrong, no later
-                // checkpoint may move the replay point past them (the next start replays them).
+                // The drained records are no longer pending: whatever went wrong (a failed
+                // sync, a closed log, a failed commit), no later checkpoint may move the replay
+                // point past them. The next start replays them.
                 if (failure == null) {
                     failure = new EngineException(EngineException.Kind.IO_ERROR, "checkpoint failed: " + e.getMessage(), e);
                 }
