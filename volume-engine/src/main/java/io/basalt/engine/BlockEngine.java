@@ -853,6 +853,7 @@ public final class BlockEngine implements Closeable {
         while (from >= 0) {
             writerLock.lock();
             try (Txn<ByteBuffer> txn = index.writeTxn()) {
+                failIfBroken(); // as in commitMeta: it saves the space accounting too
                 Catalog.LineageRec l = catalog.lineages.get(id);
                 if (l == null) {
                     from = -1;

@@ -344,8 +344,8 @@ class RecoveryTest {
 
     /**
      * When one chunk's commit fails, the replay point stays after the chunks that committed:
-     * the next start replays the rest, and only the rest, and nothing is lost. Writes are
-     * refused meanwhile.
+     * the next start replays the rest, and only the rest, and nothing is lost. Writes and
+     * metadata changes are refused meanwhile.
      */
     @Test
     void aFailedChunkLeavesTheReplayPointAfterTheChunksThatCommitted() throws Exception {
@@ -372,6 +372,9 @@ class RecoveryTest {
                 () -> e.volume("v").write(0, ByteBuffer.wrap(new byte[BS]), false).join());
         Throwable why = refused instanceof CompletionException ? refused.getCause() : refused;
         assertTrue(why.getMessage().contains("checkpoint failed"), why.getMessage());
+        EngineException metadata = assertThrows(EngineException.class,
+                () -> e.createVolume(new VolumeSpec("w", BS, false)), "a metadata commit would save the failed chunk's accounting");
+        assertTrue(metadata.getMessage().contains("checkpoint failed"), metadata.getMessage());
         e.crash();
 
         BlockEngine again = BlockEngine.open(dir, cfg());
