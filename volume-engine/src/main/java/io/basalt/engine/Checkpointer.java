@@ -114,13 +114,10 @@ final class Checkpointer implements Closeable {
      * lock (metadata commits, the cleaner's) is held for one chunk at a time.
      */
     void checkpoint(Trigger trigger) {
-        if (failure != null) {
-            throw failure;
-        }
         synchronized (mutex) {
             if (failure != null) {
-                // Another thread's checkpoint failed while this one waited: moving the replay
-                // point now would skip that checkpoint's records at the next start.
+                // Checked under the mutex: a checkpoint that waited for it while another one
+                // failed would otherwise move the replay point past the failed records.
                 throw failure;
             }
             SegmentLog.Drained d = log.drain();
@@ -130,17 +127,14 @@ final class Checkpointer implements Closeable {
             try {
                 log.sync().join();
                 List<PendingRecord> records = d.records();
-                long left = 0;
-                for (PendingRecord r : records) {
-                    left += entryCount(r);
-                }
+                long left = d.entries();
                 int from = 0;
                 do {
                     int to = chunkEnd(records, from, left, cfg.checkpointEntries);
                     for (int i = from; i < to; i++) {
                         left -= entryCount(records.get(i));
                     }
-                    SegmentLog.Position upTo = to == records.size() ? d.end() : end(records.get(to - 1));
+                    SegmentLog.Position upTo = to == records.size() ? d.end() : records.get(to - 1).end();
                     List<PendingRecord> chunk = records.subList(from, to);
                     commit(chunk, upTo);
                     commits.incrementAndGet();
@@ -190,15 +184,9 @@ final class Checkpointer implements Closeable {
         return i;
     }
 
-    /** Index entries a record stands for, as the log counts them for the pending bound. */
+    /** Index entries a record stands for, as the log counts them ({@link SegmentLog.Drained#entries}). */
     private static int entryCount(PendingRecord r) {
         return r.type() == RecordFormat.DATA ? r.blockCount() : 1;
-    }
-
-    /** The log position just past a DATA record: its payloads are its last bytes. */
-    static SegmentLog.Position end(PendingRecord r) {
-        int last = r.blockCount() - 1;
-        return new SegmentLog.Position(r.segment(), r.offsets()[last] + r.lens()[last]);
     }
 
     /** Applies one chunk and moves the replay point to {@code upTo}, in one index transaction. */

@@ -35,4 +35,10 @@ record PendingRecord(byte type, long lineage, long firstBlock, int blockCount, l
     Loc loc(int i) {
         return new Loc(seq, segment, offsets[i], lens[i], crcs[i], false);
     }
+
+    /** The log position just past a DATA record: its payloads are its last bytes. */
+    SegmentLog.Position end() {
+        int last = blockCount - 1;
+        return new SegmentLog.Position(segment, offsets[last] + lens[last]);
+    }
 }
