@@ -1,5 +1,6 @@
 package io.basalt.target.daemon;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.basalt.admin.AdminBundle;
 import io.basalt.admin.metrics.VolumeMetrics;
 import io.basalt.target.iscsi.IoObserver;
@@ -9,6 +10,8 @@ import io.basalt.target.login.LoginSettings;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
@@ -36,6 +39,28 @@ public final class BasaltDaemon extends Application<DaemonConfiguration> {
     @Override
     public String getName() {
         return "basalt";
+    }
+
+    /**
+     * Dropwizard's own commands, with a {@code check} that stops logging before it returns.
+     * Its "Configuration is OK" goes through the asynchronous console appender, and Dropwizard's
+     * flush only waits for that appender's queue to empty: the worker may have taken the line
+     * and not yet written it when the JVM exits, and then the check printed nothing. Stopping
+     * logback joins the worker, which writes what it holds first. {@code server} keeps its
+     * logging, so it is left as Dropwizard makes it.
+     */
+    @Override
+    protected void addDefaultCommands(Bootstrap<DaemonConfiguration> bootstrap) {
+        bootstrap.addCommand(new ServerCommand<>(this));
+        bootstrap.addCommand(new CheckCommand<>(this) {
+            @Override
+            protected void cleanup() {
+                super.cleanup();
+                if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+                    logback.stop();
+                }
+            }
+        });
     }
 
     @Override
