@@ -52,7 +52,7 @@ final class Write {
     }
 
     /** CDB checks, software write protection, and the blocks the Data-Out actually holds. */
-    private static BlockCommand checks(ScsiRequest r) {
+    static BlockCommand checks(ScsiRequest r) {
         BlockCommand c = BlockCommand.parse(r, true);
         if (c.error() != null) {
             return c;

@@ -22,8 +22,8 @@ class DispatcherTest extends LunTest {
         Response r = h.run(A, sa);
         r.assertInvalidField(1); // libiscsi reads field pointer 1 on SERVICE ACTION IN as "not implemented"
         h.run(A, Cdbs.prIn(0x07, 255)).assertInvalidField(1);
-        h.run(A, Cdbs.cdb(0x8b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-                .assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE); // ORWRITE
+        h.run(A, Cdbs.cdb(0x48, 0x01, 0, 0, 0, 0, 0, 0, 0, 0))
+                .assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE); // SANITIZE
     }
 
     @Test

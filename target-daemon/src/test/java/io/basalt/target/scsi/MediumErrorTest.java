@@ -69,5 +69,16 @@ class MediumErrorTest extends LunTest {
         assertEquals(74, mid.information(), "INFORMATION is the first bad LBA of the request");
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 8 * BS), h.read(A, 64, 8), "undamaged blocks still read");
         h.run(A, Cdbs.verify16(64, 32, 0)).assertSense(SenseKey.MEDIUM_ERROR, Asc.UNRECOVERED_READ_ERROR);
+
+        Response prefetch = h.run(A, Cdbs.rw16(0x90, 64, 32, 0));
+        prefetch.assertSense(SenseKey.MEDIUM_ERROR, Asc.UNRECOVERED_READ_ERROR);
+        assertEquals(72, prefetch.information(), "PRE-FETCH reads the range it is given");
+        h.run(A, Cdbs.rw10(0x34, 64, 32, 0x02)).assertGood(); // IMMED=1: validated, nothing read
+
+        Response or = h.run(A, Cdbs.rw16(0x8b, 72, 8, 0), Cdbs.filled(0x01, 8 * BS));
+        or.assertSense(SenseKey.MEDIUM_ERROR, Asc.UNRECOVERED_READ_ERROR);
+        assertEquals(72, or.information());
+        h.run(A, Cdbs.rw16(0x8b, 64, 8, 0), Cdbs.filled(0, 8 * BS)).assertGood();
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 8 * BS), h.read(A, 64, 8), "OR with zeros changes nothing");
     }
 }

@@ -28,7 +28,7 @@ final class ScsiHarness implements AutoCloseable {
     final ScsiDispatcher dispatcher = new ScsiDispatcher();
     BlockEngine engine;
     Lun lun;
-    private final List<ByteBuf> dataOuts = new ArrayList<>();
+    private final List<ByteBuf> dataOuts = java.util.Collections.synchronizedList(new ArrayList<>());
 
     ScsiHarness(Path dir, long bytes, int blockSize) throws IOException {
         this.dir = dir;
