@@ -38,7 +38,7 @@ final class Inquiry {
 
     /**
      * Standard INQUIRY data (SPC-5 §6.7.2). VERSION is 06h (SPC-4): conformance suites reject
-     * larger values. HISUP=1, RESPONSE DATA FORMAT=2, CMDQUE=1; PROTECT=0 (no protection
+     * larger values. HISUP=1, RESPONSE DATA FORMAT=2, 3PC=1 (EXTENDED COPY), CMDQUE=1; PROTECT=0 (no protection
      * information) and TPGS=0 (no ALUA).
      */
     static byte[] standard(int peripheral) {
@@ -47,6 +47,7 @@ final class Inquiry {
         b[2] = 0x06;
         b[3] = 0x12;
         b[4] = (byte) (STANDARD_LENGTH - 5);
+        b[5] = 0x08;
         b[7] = 0x02;
         System.arraycopy(DeviceIdentity.ascii(DeviceIdentity.VENDOR, 8), 0, b, 8, 8);
         System.arraycopy(DeviceIdentity.ascii(DeviceIdentity.PRODUCT, 16), 0, b, 16, 16);

@@ -29,6 +29,9 @@ public final class Lun {
     private final Object modeMutex = new Object();
     private volatile PrState pr;
     private volatile ModeParameters mode = ModeParameters.DEFAULTS;
+    private final CopyResults copyResults = new CopyResults();
+    /** The target the LU is exported through (EXTENDED COPY finds its other LUs there); null if none. */
+    private volatile ScsiTarget target;
 
     /** Loads the persistent reservation state stored with the device. */
     public Lun(BlockDevice device) {
@@ -79,6 +82,29 @@ public final class Lun {
     public void nexusLost(Nexus nexus) {
         spc2Holder.compareAndSet(nexus, null);
         unitAttentions.forget(nexus);
+        copyResults.forget(nexus);
+    }
+
+    /** Called by the target that exports this LU. */
+    void attach(ScsiTarget owner) {
+        target = owner;
+    }
+
+    /** Called by the target when it stops exporting this LU. */
+    void detach(ScsiTarget owner) {
+        if (target == owner) {
+            target = null;
+        }
+    }
+
+    /** The LUs EXTENDED COPY may address from this one: those of its target, or itself alone. */
+    Iterable<Lun> copyDomain() {
+        ScsiTarget t = target;
+        return t == null ? java.util.List.of(this) : t.luns().values();
+    }
+
+    CopyResults copyResults() {
+        return copyResults;
     }
 
     UnitAttentions unitAttentions() {

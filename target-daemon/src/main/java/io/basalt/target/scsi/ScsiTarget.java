@@ -21,7 +21,11 @@ public final class ScsiTarget {
 
     /** Adds (or replaces) a LUN; the other LUs report REPORTED LUNS DATA HAS CHANGED. */
     public void addLun(long number, Lun lun) {
-        luns.put(number, lun);
+        Lun replaced = luns.put(number, lun);
+        if (replaced != null && replaced != lun) {
+            replaced.detach(this);
+        }
+        lun.attach(this);
         luns.forEach((n, other) -> {
             if (n != number) {
                 other.reportedLunsChanged();
@@ -33,6 +37,7 @@ public final class ScsiTarget {
     public Lun removeLun(long number) {
         Lun removed = luns.remove(number);
         if (removed != null) {
+            removed.detach(this);
             luns.values().forEach(Lun::reportedLunsChanged);
         }
         return removed;

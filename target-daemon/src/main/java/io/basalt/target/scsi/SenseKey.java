@@ -10,6 +10,7 @@ public enum SenseKey {
     ILLEGAL_REQUEST(0x5),
     UNIT_ATTENTION(0x6),
     DATA_PROTECT(0x7),
+    COPY_ABORTED(0xa),
     ABORTED_COMMAND(0xb),
     MISCOMPARE(0xe);
 

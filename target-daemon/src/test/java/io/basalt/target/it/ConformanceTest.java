@@ -25,8 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ConformanceTest {
     private static final Pattern TEST_LINE = Pattern.compile("^  Test: (\\S+) \\.\\.\\.");
     private static final long SUITE_TIMEOUT_SECONDS = 180;
-    /** What Basalt passed when docs/conformance.md was last updated; raise it with the document. */
-    private static final long PASSED_BEFORE = 192;
+    /**
+     * What Basalt passed when docs/conformance.md was last updated, less the two failures the
+     * suite tolerates (one test depends on what earlier suites leave on the LU); raise it with
+     * the document.
+     */
+    private static final long PASSED_BEFORE = 198;
 
     @TempDir
     Path dir;

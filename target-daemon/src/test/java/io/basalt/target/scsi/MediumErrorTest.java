@@ -80,5 +80,9 @@ class MediumErrorTest extends LunTest {
         assertEquals(72, or.information());
         h.run(A, Cdbs.rw16(0x8b, 64, 8, 0), Cdbs.filled(0, 8 * BS)).assertGood();
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 8 * BS), h.read(A, 64, 8), "OR with zeros changes nothing");
+
+        byte[] copy = ExtendedCopyTest.parameters(1, 0, List.of(ExtendedCopyTest.cscd(h.lun)),
+                List.of(ExtendedCopyTest.segment(0, 0, 32, 64, 1000)));
+        h.run(A, ExtendedCopyTest.xcopyCdb(copy.length), copy).assertSense(SenseKey.COPY_ABORTED, Asc.UNRECOVERED_READ_ERROR);
     }
 }
