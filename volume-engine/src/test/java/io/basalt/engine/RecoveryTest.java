@@ -101,6 +101,34 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * What the iSCSI layer's WRITE ATOMIC rests on: a write that spans 256 engine blocks, from
+     * the worst offset (seven 512-byte sectors into a block), is one record, so a torn tail
+     * drops all of it. 2,042 sectors from there would span 257 blocks, two records, and the
+     * first of them would come back.
+     */
+    @Test
+    void aWriteSpanning256BlocksIsOneRecordThatATornTailDropsWhole() throws IOException {
+        BlockEngine e = BlockEngine.open(dir, cfg());
+        e.createVolume(new VolumeSpec("v", 4 << 20, false));
+        long offset = 7 * 512;
+        int length = 2041 * 512;
+        assertEquals(256 * BS, offset + length);
+        byte[] before = pattern(20, length);
+        e.volume("v").write(offset, ByteBuffer.wrap(before), true).join();
+        e.volume("v").write(offset, ByteBuffer.wrap(pattern(21, length)), false).join();
+        SegmentLog.Position[] pos = e.crash();
+        // The last 2 KiB of the log never reached the disk: the end of the write's last record.
+        zero(pos[1].segment(), pos[1].offset() - 2048, pos[1].offset());
+
+        BlockEngine again = BlockEngine.open(dir, cfg());
+        try {
+            assertArrayEquals(before, read(again, "v", offset, length), "none of the torn write, all of the one before it");
+        } finally {
+            again.close();
+        }
+    }
+
     @Test
     void staleRecordBytesPastATornTailNeverComeBack() throws IOException {
         BlockEngine e = BlockEngine.open(dir, cfg());

@@ -41,7 +41,10 @@ final class BlockLimits {
         return PHYSICAL_BLOCK / blockSize;
     }
 
-    /** Block Limits VPD page (B0h), SBC-4 §6.6.4 table 218; WSNZ=1: WRITE SAME needs a length. */
+    /**
+     * Block Limits VPD page (B0h), SBC-4 §6.6.4 table 218; WSNZ=1: WRITE SAME needs a length.
+     * WRITE ATOMIC (16) takes any LBA and up to {@link WriteAtomic#maxBlocks} blocks.
+     */
     static byte[] vpdPage(int blockSize) {
         byte[] b = new byte[64];
         b[1] = (byte) 0xb0;
@@ -56,6 +59,8 @@ final class BlockLimits {
         Cdb.put32(b, 28, blocksPerPhysical(blockSize));
         Cdb.put32(b, 32, 0x80000000L); // UGAVALID=1, UNMAP GRANULARITY ALIGNMENT=0
         Cdb.put64(b, 36, MAX_WRITE_SAME_BLOCKS);
+        // MAXIMUM ATOMIC TRANSFER LENGTH; no alignment, granularity or boundary (bytes 48-63 zero).
+        Cdb.put32(b, 44, WriteAtomic.maxBlocks(blockSize));
         return b;
     }
 }

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -14,14 +17,17 @@ import java.util.concurrent.locks.Lock;
  * descriptor (02h); the LU that receives the command copies between any LUs of its target,
  * itself included, without the data crossing the network.
  *
- * <p>The whole parameter list is checked before anything is copied; then the segments run in
- * order, each read and written in 1 MiB chunks under the destination's shared write lock, as a
- * WRITE is (backwards when a segment's ranges overlap on one LU with the destination after the
- * source, so no block is read after it was overwritten). A failure once copying has begun ends
- * the command with COPY ABORTED and the cause's additional sense code; what was copied stays. A
- * segment the descriptors make impossible (a CSCD index with no descriptor, a range past the
- * capacity, a length that is not whole blocks on both LUs) is COPY ABORTED with no additional
- * sense code, which is what libiscsi 1.19's conformance suite accepts (later ones accept it too).
+ * <p>The whole parameter list, every segment included (its LUs, their reservations and write
+ * protection, its ranges), is checked before anything is copied. Then, on a copier thread of
+ * its own, the segments run in order, each read and written in 1 MiB chunks under the
+ * destination's shared write lock, as a WRITE is (backwards when a segment's ranges overlap on
+ * one LU with the destination after the source, so no block is read after it was overwritten).
+ * A failure once copying has begun ends the command with COPY ABORTED and the cause's
+ * additional sense code; what was copied stays. A segment the descriptors make impossible (a
+ * CSCD index with no descriptor, a range past the capacity or longer than
+ * {@link #MAX_SEGMENT_LENGTH}, a length that is not whole blocks on both LUs) is COPY ABORTED
+ * with no additional sense code, which is what libiscsi 1.19's conformance suite accepts
+ * (later ones accept it too).
  * No inline or held data, no stream devices.
  */
 final class ExtendedCopy {
@@ -29,11 +35,27 @@ final class ExtendedCopy {
     static final int CSCD_BYTES = 32;
     static final int SEGMENT_BYTES = 28;
     static final int MAX_CSCD_DESCRIPTORS = 8;
-    static final int MAX_SEGMENT_DESCRIPTORS = 32;
+    static final int MAX_SEGMENT_DESCRIPTORS = 8;
     static final int MAX_DESCRIPTOR_LIST = 2048;
     static final int MAX_PARAMETER_LIST = HEADER + MAX_DESCRIPTOR_LIST;
-    /** A block-to-block segment moves at most 65,535 blocks of at most 4 KiB. */
-    static final long MAX_SEGMENT_LENGTH = 0xffffL * 4096;
+    /**
+     * Bytes one segment may move: 16 MiB, what VMware's largest XCOPY transfer size asks. With
+     * {@link #MAX_SEGMENT_DESCRIPTORS}, one command moves at most 128 MiB, which bounds how long
+     * an ABORT TASK or LUN RESET waits for a running copy.
+     */
+    static final long MAX_SEGMENT_LENGTH = 16L << 20;
+    /** EXTENDED COPY commands running at once in the daemon (TOTAL CONCURRENT COPIES); more get BUSY. */
+    static final int MAX_CONCURRENT_COPIES = 4;
+    private static final Semaphore SLOTS = new Semaphore(MAX_CONCURRENT_COPIES);
+    /**
+     * Copies run here, not on the SCSI workers, which every LU shares for its reads and writes:
+     * a copy never holds up other commands.
+     */
+    private static final ExecutorService COPIERS = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "basalt-copy");
+        t.setDaemon(true);
+        return t;
+    });
     private static final int IDENTIFICATION_CSCD = 0xe4;
     private static final int BLOCK_TO_BLOCK = 0x02;
     private static final int CHUNK_BYTES = 1 << 20;
@@ -96,6 +118,9 @@ final class ExtendedCopy {
             if ((list[at + 1] & 0x1f) != 0) {
                 return Command.now(Sense.invalidFieldInParameterList(at + 1, 4)); // block devices only
             }
+            if ((list[at + 1] & 0x20) != 0) {
+                return Command.now(Sense.invalidFieldInParameterList(at + 1, 5)); // NUL: no null device
+            }
             int designatorLength = Cdb.u8(list, at + 7);
             if (designatorLength > 16) {
                 return Command.now(Sense.invalidFieldInParameterList(at + 7, 7));
@@ -127,34 +152,46 @@ final class ExtendedCopy {
             at += SEGMENT_BYTES;
         }
 
+        // Every segment is resolved and checked before anything is copied.
+        List<Plan> plans = new ArrayList<>();
+        for (Segment s : segments) {
+            Object planned = plan(r, cscds, s);
+            if (planned instanceof ScsiResult refused) {
+                return Command.now(refused);
+            }
+            plans.add((Plan) planned);
+        }
+
         CopyResults results = r.lun().copyResults();
+        if (!SLOTS.tryAcquire()) {
+            return Command.now(new ScsiResult(ScsiResult.BUSY, null, null));
+        }
         CopyResults.Progress progress;
         try {
             progress = results.begin(r.nexus(), listId, usage != 3, usage == 0);
-        } catch (IllegalStateException busy) {
-            return Command.now(new ScsiResult(ScsiResult.BUSY, null, null));
+        } catch (RuntimeException e) {
+            SLOTS.release();
+            throw e;
         }
         if (progress == null) {
+            SLOTS.release();
             return Command.now(Sense.illegalRequest(Asc.OPERATION_IN_PROGRESS));
         }
-        int status = CopyResults.FAILED;
         try {
-            for (Segment s : segments) {
-                ScsiResult failed = copy(r, cscds, s, progress);
-                if (failed != null) {
-                    return Command.now(failed);
-                }
-                progress.segments.incrementAndGet();
-            }
-            status = CopyResults.COMPLETED;
-            return Command.now(ScsiResult.good());
-        } finally {
-            results.end(progress, status);
+            return CompletableFuture.supplyAsync(() -> run(plans, results, progress), COPIERS);
+        } catch (RuntimeException rejected) {
+            results.end(progress, CopyResults.FAILED);
+            SLOTS.release();
+            throw rejected;
         }
     }
 
-    /** One segment; null when copied, else the command's outcome. */
-    private static ScsiResult copy(ScsiRequest r, List<Cscd> cscds, Segment s, CopyResults.Progress progress) {
+    /** A segment resolved to its LUs and byte ranges. */
+    private record Plan(Lun src, long from, Lun dst, long to, long bytes, long sourceLba) {
+    }
+
+    /** Resolves and checks a segment: a {@link Plan}, or the {@link ScsiResult} that refuses it. */
+    private static Object plan(ScsiRequest r, List<Cscd> cscds, Segment s) {
         ScsiResult impossible = Sense.of(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE).result();
         if (s.source() >= cscds.size() || s.destination() >= cscds.size()) {
             return impossible;
@@ -174,25 +211,47 @@ final class ExtendedCopy {
         int sbs = src.blockSize();
         int dbs = dst.blockSize();
         long bytes = (long) s.blocks() * (s.destinationBlocks() ? dbs : sbs);
-        if (bytes % sbs != 0 || bytes % dbs != 0
+        if (bytes > MAX_SEGMENT_LENGTH || bytes % sbs != 0 || bytes % dbs != 0
                 || outOfRange(src, s.sourceLba(), bytes / sbs) || outOfRange(dst, s.destinationLba(), bytes / dbs)) {
             return impossible;
         }
-        long from = s.sourceLba() * sbs;
-        long to = s.destinationLba() * dbs;
-        boolean backwards = src == dst && to > from && to < from + bytes;
-        boolean durable = !dst.mode().writeCacheEnabled();
+        return new Plan(src, s.sourceLba() * sbs, dst, s.destinationLba() * dbs, bytes, s.sourceLba());
+    }
+
+    /** On a copier thread: the segments in order; what was copied stays if one fails. */
+    private static ScsiResult run(List<Plan> plans, CopyResults results, CopyResults.Progress progress) {
+        int status = CopyResults.FAILED;
         try {
-            for (long done = 0; done < bytes; ) {
-                int n = (int) Math.min(CHUNK_BYTES, bytes - done);
-                long at = backwards ? bytes - done - n : done;
-                ByteBuf chunk = BlockIo.read(src.device(), from + at, n);
+            for (Plan p : plans) {
+                ScsiResult failed = copy(p, progress);
+                if (failed != null) {
+                    return failed;
+                }
+                progress.segments.incrementAndGet();
+            }
+            status = CopyResults.COMPLETED;
+            return ScsiResult.good();
+        } finally {
+            results.end(progress, status);
+            SLOTS.release();
+        }
+    }
+
+    /** One segment's data; null when copied, else COPY ABORTED with the cause's sense code. */
+    private static ScsiResult copy(Plan p, CopyResults.Progress progress) {
+        boolean backwards = p.src() == p.dst() && p.to() > p.from() && p.to() < p.from() + p.bytes();
+        boolean durable = !p.dst().mode().writeCacheEnabled();
+        try {
+            for (long done = 0; done < p.bytes(); ) {
+                int n = (int) Math.min(CHUNK_BYTES, p.bytes() - done);
+                long at = backwards ? p.bytes() - done - n : done;
+                ByteBuf chunk = p.src().read(p.from() + at, n);
                 try {
                     CompletableFuture<Void> written;
-                    Lock lock = dst.sharedWrites();
+                    Lock lock = p.dst().sharedWrites();
                     lock.lock();
                     try {
-                        written = BlockIo.write(dst.device(), to + at, chunk, 0, n, durable);
+                        written = BlockIo.write(p.dst().device(), p.to() + at, chunk, 0, n, durable);
                     } finally {
                         lock.unlock();
                     }
@@ -204,7 +263,7 @@ final class ExtendedCopy {
                 progress.bytes.addAndGet(n);
             }
         } catch (RuntimeException e) {
-            Sense cause = SenseMapper.toSense(e, sbs, s.sourceLba());
+            Sense cause = SenseMapper.toSense(e, p.src().blockSize(), p.sourceLba());
             return Sense.of(SenseKey.COPY_ABORTED, cause.asc()).result();
         }
         return null;
@@ -239,8 +298,8 @@ final class ExtendedCopy {
         Cdb.put32(b, 12, MAX_DESCRIPTOR_LIST);
         Cdb.put32(b, 16, MAX_SEGMENT_LENGTH);
         // MAXIMUM INLINE DATA LENGTH, HELD DATA LIMIT, MAXIMUM STREAM DEVICE TRANSFER SIZE: 0.
-        Cdb.put16(b, 34, CopyResults.MAX_CONCURRENT);
-        b[36] = (byte) CopyResults.MAX_CONCURRENT;
+        Cdb.put16(b, 34, MAX_CONCURRENT_COPIES);
+        b[36] = (byte) MAX_CONCURRENT_COPIES;
         b[37] = (byte) Integer.numberOfTrailingZeros(r.blockSize()); // DATA SEGMENT GRANULARITY (log2)
         b[43] = (byte) implemented.length;
         for (int i = 0; i < implemented.length; i++) {

@@ -1,8 +1,11 @@
 package io.basalt.target.scsi;
 
+import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
 
 /**
  * One logical unit: a {@link BlockDevice} and the SCSI state around it — unit attentions per
@@ -30,6 +33,11 @@ public final class Lun {
     private volatile PrState pr;
     private volatile ModeParameters mode = ModeParameters.DEFAULTS;
     private final CopyResults copyResults = new CopyResults();
+    /**
+     * Held exclusively while a WRITE ATOMIC calls into the device; reads validate against it
+     * (optimistically: no cost unless one ran meanwhile), so none sees such a write in part.
+     */
+    private final StampedLock atomicGate = new StampedLock();
     /** The target the LU is exported through (EXTENDED COPY finds its other LUs there); null if none. */
     private volatile ScsiTarget target;
 
@@ -105,6 +113,51 @@ public final class Lun {
 
     CopyResults copyResults() {
         return copyResults;
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} into a buffer the caller owns, never seeing
+     * part of a WRITE ATOMIC: read optimistically, and again under the gate if one ran meanwhile.
+     */
+    ByteBuf read(long offset, int length) {
+        long stamp = atomicGate.tryOptimisticRead();
+        if (stamp != 0) {
+            ByteBuf data = BlockIo.read(device, offset, length);
+            if (atomicGate.validate(stamp)) {
+                return data;
+            }
+            data.release();
+        }
+        long held = atomicGate.readLock();
+        try {
+            return BlockIo.read(device, offset, length);
+        } finally {
+            atomicGate.unlockRead(held);
+        }
+    }
+
+    /** {@link #read} if it needs no disk and meets no WRITE ATOMIC; null otherwise. Never blocks. */
+    ByteBuf tryRead(long offset, int length) {
+        long stamp = atomicGate.tryOptimisticRead();
+        if (stamp == 0) {
+            return null;
+        }
+        ByteBuf data = BlockIo.tryRead(device, offset, length);
+        if (data == null || atomicGate.validate(stamp)) {
+            return data;
+        }
+        data.release();
+        return null;
+    }
+
+    /** Runs {@code write} (a call into the device that makes a WRITE ATOMIC visible) with reads held off. */
+    <T> T atomically(Supplier<T> write) {
+        long held = atomicGate.writeLock();
+        try {
+            return write.get();
+        } finally {
+            atomicGate.unlockWrite(held);
+        }
     }
 
     UnitAttentions unitAttentions() {

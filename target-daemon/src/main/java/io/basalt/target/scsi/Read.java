@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * READ (6), (10), (12), (16) (SBC-4 §5.15-5.18). DPO is a hint and FUA needs nothing: reads
- * always see the newest completed write. The data lands in a pooled direct buffer straight
- * from the device.
+ * always see the newest completed write, and never part of a WRITE ATOMIC. The data lands in a
+ * pooled direct buffer straight from the device.
  */
 final class Read {
     private Read() {
@@ -37,12 +37,12 @@ final class Read {
         }
         int bs = r.blockSize();
         if (!nonBlocking) {
-            return Command.now(ScsiResult.good(BlockIo.read(r.lun().device(), c.offset(bs), c.bytes(bs))));
+            return Command.now(ScsiResult.good(r.lun().read(c.offset(bs), c.bytes(bs))));
         }
         if (c.bytes(bs) > NON_BLOCKING_MAX) {
             return null;
         }
-        ByteBuf data = BlockIo.tryRead(r.lun().device(), c.offset(bs), c.bytes(bs));
+        ByteBuf data = r.lun().tryRead(c.offset(bs), c.bytes(bs));
         return data == null ? null : Command.now(ScsiResult.good(data));
     }
 }

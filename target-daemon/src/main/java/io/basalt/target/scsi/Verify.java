@@ -48,7 +48,7 @@ final class Verify {
         long total = c.blocks() * bs;
         for (long done = 0; done < total; ) {
             int len = (int) Math.min(CHUNK_BYTES, total - done);
-            ByteBuf stored = BlockIo.read(r.lun().device(), c.offset(bs) + done, len);
+            ByteBuf stored = r.lun().read(c.offset(bs) + done, len);
             try {
                 long diff = bytchk == 0 ? -1 : compare(r.dataOut(), bytchk, stored, done, len, bs);
                 if (diff >= 0) {

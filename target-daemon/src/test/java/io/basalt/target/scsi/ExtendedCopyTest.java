@@ -178,17 +178,39 @@ class ExtendedCopyTest extends LunTest {
         inline[15] = 1;
         xcopy(A, inline).assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_PARAMETER_LIST);
 
+        byte[] nul = target.clone();
+        nul[1] = 0x20;
+        xcopy(A, parameters(1, 0, List.of(nul), List.of(seg))).assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_PARAMETER_LIST);
+
         byte[] data = Cdbs.pattern(24, 8 * BS);
         h.write(A, 0, data);
-        // The second segment fails: the first was copied, the command ends COPY ABORTED.
+        // The second segment names a CSCD descriptor that is not there: refused before the first is copied.
         xcopy(A, parameters(1, 0, List.of(target), List.of(seg, segment(0, 1, 8, 0, 200))))
                 .assertSense(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE);
-        assertArrayEquals(data, h.read(A, 100, 8));
-        Response status = h.run(A, receiveCopyResults(0, 1, 64));
-        assertEquals(CopyResults.FAILED, status.u8(4));
-        assertEquals(1, status.u16(5));
-        xcopy(A, parameters(1, 0, List.of(target), List.of(segment(0, 0, 8, 0, h.blocks() - 7))))
+        assertArrayEquals(new byte[8 * BS], h.read(A, 100, 8), "nothing was copied");
+        h.run(A, receiveCopyResults(0, 1, 64)).assertInvalidField(2); // never started
+        xcopy(A, parameters(1, 0, List.of(target), List.of(seg, segment(0, 0, 8, 0, h.blocks() - 7))))
                 .assertSense(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE);
+        assertArrayEquals(new byte[8 * BS], h.read(A, 100, 8), "nothing was copied");
+        int tooLong = (int) (ExtendedCopy.MAX_SEGMENT_LENGTH / BS) + 8;
+        xcopy(A, parameters(1, 0, List.of(target), List.of(segment(0, 0, tooLong, 0, 100))))
+                .assertSense(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE);
+        xcopy(A, parameters(1, 0, List.of(target), List.of(seg))).assertGood();
+        assertArrayEquals(data, h.read(A, 100, 8));
+    }
+
+    /** A copy still running when its nexus ends does not bring its results back when it ends. */
+    @Test
+    void resultsOfACopyRunningWhenItsNexusEndsAreNotHeld() {
+        CopyResults results = new CopyResults();
+        CopyResults.Progress running = results.begin(A, 5, true, true);
+        assertEquals(null, results.begin(A, 5, true, true), "list identifier 5 is in use on A");
+        CopyResults.Progress other = results.begin(B, 5, true, true);
+        results.forget(A);
+        results.end(running, CopyResults.COMPLETED);
+        results.end(other, CopyResults.COMPLETED);
+        assertEquals(null, results.status(A, 5));
+        assertEquals(CopyResults.COMPLETED, results.status(B, 5).status);
     }
 
     @Test
@@ -199,7 +221,8 @@ class ExtendedCopyTest extends LunTest {
         assertEquals(ExtendedCopy.MAX_CSCD_DESCRIPTORS, r.u16(8));
         assertEquals(ExtendedCopy.MAX_SEGMENT_DESCRIPTORS, r.u16(10));
         assertEquals(ExtendedCopy.MAX_DESCRIPTOR_LIST, r.u32(12));
-        assertEquals(0xffffL * 4096, r.u32(16));
+        assertEquals(16L << 20, r.u32(16));
+        assertEquals(ExtendedCopy.MAX_CONCURRENT_COPIES, r.u16(34));
         assertEquals(0, r.u32(20), "no inline data");
         assertEquals(2, r.u8(43));
         assertEquals(0x02, r.u8(44));
