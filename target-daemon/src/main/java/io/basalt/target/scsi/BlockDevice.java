@@ -34,7 +34,10 @@ public interface BlockDevice {
         return false;
     }
 
-    /** Completes when durable if {@code fua}, else once the data is visible to reads. */
+    /**
+     * The data is visible to reads when this returns (WRITE ATOMIC relies on it); the future
+     * completes when it is durable if {@code fua}, else at once.
+     */
     CompletableFuture<Void> write(long offset, ByteBuffer src, boolean fua);
 
     /** Deallocates; the range reads zeros afterwards (LBPRZ=1). Also serves write-zeroes. */

@@ -19,9 +19,9 @@ import java.util.concurrent.locks.Lock;
  *
  * <p>The whole parameter list, every segment included (its LUs, their reservations and write
  * protection, its ranges), is checked before anything is copied. Then, on a copier thread of
- * its own, the segments run in order, each read and written in 1 MiB chunks under the
- * destination's shared write lock, as a WRITE is (backwards when a segment's ranges overlap on
- * one LU with the destination after the source, so no block is read after it was overwritten).
+ * its own, the segments run in order: each is read whole (in 1 MiB chunks, at most 16 MiB, as a
+ * READ would see it), then written under the destination's shared write lock, as a WRITE is;
+ * overlapping ranges on one LU therefore copy as if read first.
  * A failure once copying has begun ends the command with COPY ABORTED and the cause's
  * additional sense code; what was copied stays. A segment the descriptors make impossible (a
  * CSCD index with no descriptor, a range past the capacity or longer than
@@ -178,10 +178,13 @@ final class ExtendedCopy {
             return Command.now(Sense.illegalRequest(Asc.OPERATION_IN_PROGRESS));
         }
         try {
-            return CompletableFuture.supplyAsync(() -> run(plans, results, progress), COPIERS);
-        } catch (RuntimeException rejected) {
-            results.end(progress, CopyResults.FAILED);
-            SLOTS.release();
+            return CompletableFuture.supplyAsync(() -> run(r, plans, results, progress), COPIERS);
+        } catch (Throwable rejected) { // e.g. no thread could be started
+            try {
+                results.end(progress, CopyResults.FAILED);
+            } finally {
+                SLOTS.release();
+            }
             throw rejected;
         }
     }
@@ -218,11 +221,24 @@ final class ExtendedCopy {
         return new Plan(src, s.sourceLba() * sbs, dst, s.destinationLba() * dbs, bytes, s.sourceLba());
     }
 
-    /** On a copier thread: the segments in order; what was copied stays if one fails. */
-    private static ScsiResult run(List<Plan> plans, CopyResults results, CopyResults.Progress progress) {
+    /**
+     * On a copier thread: the segments in order; what was copied stays if one fails. The
+     * reservations and write protection checked before the copy was queued are checked again
+     * before each segment: a PREEMPT may have come meanwhile.
+     */
+    private static ScsiResult run(ScsiRequest r, List<Plan> plans, CopyResults results, CopyResults.Progress progress) {
         int status = CopyResults.FAILED;
         try {
             for (Plan p : plans) {
+                boolean conflict = ReservationCheck.conflicts(p.src(), r.nexus(), r.table().find(0x88, 0))
+                        || ReservationCheck.conflicts(p.dst(), r.nexus(), r.table().find(0x8a, 0));
+                boolean writeProtected = p.dst().mode().softwareWriteProtect();
+                if (conflict || writeProtected) {
+                    if (progress.segments.get() > 0) {
+                        return Sense.of(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE).result(); // part was copied
+                    }
+                    return conflict ? ReservationCheck.CONFLICT : Sense.of(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED).result();
+                }
                 ScsiResult failed = copy(p, progress);
                 if (failed != null) {
                     return failed;
@@ -232,41 +248,73 @@ final class ExtendedCopy {
             status = CopyResults.COMPLETED;
             return ScsiResult.good();
         } finally {
-            results.end(progress, status);
-            SLOTS.release();
+            try {
+                results.end(progress, status);
+            } finally {
+                SLOTS.release();
+            }
         }
     }
 
-    /** One segment's data; null when copied, else COPY ABORTED with the cause's sense code. */
+    /**
+     * One segment's data, all of it read before any is written (so overlapping ranges on one LU
+     * copy as if read first, and the source is read as a READ would see it, all or none of each
+     * WRITE ATOMIC); null when copied, else COPY ABORTED with the cause's sense code.
+     */
     private static ScsiResult copy(Plan p, CopyResults.Progress progress) {
-        boolean backwards = p.src() == p.dst() && p.to() > p.from() && p.to() < p.from() + p.bytes();
         boolean durable = !p.dst().mode().writeCacheEnabled();
+        List<ByteBuf> chunks;
+        try {
+            chunks = p.src().readConsistently(p.from(), p.bytes(), () -> readChunks(p), ExtendedCopy::release);
+        } catch (RuntimeException e) {
+            return aborted(e, p);
+        }
+        try {
+            long at = 0;
+            for (ByteBuf chunk : chunks) {
+                int n = chunk.readableBytes();
+                CompletableFuture<Void> written;
+                Lock lock = p.dst().sharedWrites();
+                lock.lock();
+                try {
+                    written = BlockIo.write(p.dst().device(), p.to() + at, chunk, chunk.readerIndex(), n, durable);
+                } finally {
+                    lock.unlock();
+                }
+                written.join();
+                at += n;
+                progress.bytes.addAndGet(n);
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return aborted(e, p);
+        } finally {
+            release(chunks);
+        }
+    }
+
+    private static List<ByteBuf> readChunks(Plan p) {
+        List<ByteBuf> chunks = new ArrayList<>();
         try {
             for (long done = 0; done < p.bytes(); ) {
                 int n = (int) Math.min(CHUNK_BYTES, p.bytes() - done);
-                long at = backwards ? p.bytes() - done - n : done;
-                ByteBuf chunk = p.src().read(p.from() + at, n);
-                try {
-                    CompletableFuture<Void> written;
-                    Lock lock = p.dst().sharedWrites();
-                    lock.lock();
-                    try {
-                        written = BlockIo.write(p.dst().device(), p.to() + at, chunk, 0, n, durable);
-                    } finally {
-                        lock.unlock();
-                    }
-                    written.join();
-                } finally {
-                    chunk.release();
-                }
+                chunks.add(BlockIo.read(p.src().device(), p.from() + done, n));
                 done += n;
-                progress.bytes.addAndGet(n);
             }
+            return chunks;
         } catch (RuntimeException e) {
-            Sense cause = SenseMapper.toSense(e, p.src().blockSize(), p.sourceLba());
-            return Sense.of(SenseKey.COPY_ABORTED, cause.asc()).result();
+            release(chunks);
+            throw e;
         }
-        return null;
+    }
+
+    private static void release(List<ByteBuf> chunks) {
+        chunks.forEach(ByteBuf::release);
+    }
+
+    private static ScsiResult aborted(RuntimeException e, Plan p) {
+        Sense cause = SenseMapper.toSense(e, p.src().blockSize(), p.sourceLba());
+        return Sense.of(SenseKey.COPY_ABORTED, cause.asc()).result();
     }
 
     private static boolean outOfRange(Lun lun, long lba, long blocks) {

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.concurrent.locks.StampedLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,11 +33,7 @@ public final class Lun {
     private volatile PrState pr;
     private volatile ModeParameters mode = ModeParameters.DEFAULTS;
     private final CopyResults copyResults = new CopyResults();
-    /**
-     * Held exclusively while a WRITE ATOMIC calls into the device; reads validate against it
-     * (optimistically: no cost unless one ran meanwhile), so none sees such a write in part.
-     */
-    private final StampedLock atomicGate = new StampedLock();
+    private final AtomicWrites atomicWrites = new AtomicWrites();
     /** The target the LU is exported through (EXTENDED COPY finds its other LUs there); null if none. */
     private volatile ScsiTarget target;
 
@@ -117,47 +113,57 @@ public final class Lun {
 
     /**
      * Reads {@code length} bytes at {@code offset} into a buffer the caller owns, never seeing
-     * part of a WRITE ATOMIC: read optimistically, and again under the gate if one ran meanwhile.
+     * part of a WRITE ATOMIC (see {@link AtomicWrites}).
      */
     ByteBuf read(long offset, int length) {
-        long stamp = atomicGate.tryOptimisticRead();
-        if (stamp != 0) {
-            ByteBuf data = BlockIo.read(device, offset, length);
-            if (atomicGate.validate(stamp)) {
-                return data;
-            }
-            data.release();
-        }
-        long held = atomicGate.readLock();
-        try {
-            return BlockIo.read(device, offset, length);
-        } finally {
-            atomicGate.unlockRead(held);
-        }
+        return readConsistently(offset, length, () -> BlockIo.read(device, offset, length), ByteBuf::release);
     }
 
     /** {@link #read} if it needs no disk and meets no WRITE ATOMIC; null otherwise. Never blocks. */
     ByteBuf tryRead(long offset, int length) {
-        long stamp = atomicGate.tryOptimisticRead();
-        if (stamp == 0) {
+        AtomicWrites.Write before = atomicWrites.readable(offset, length);
+        if (before == null) {
             return null;
         }
         ByteBuf data = BlockIo.tryRead(device, offset, length);
-        if (data == null || atomicGate.validate(stamp)) {
+        if (data == null || atomicWrites.unchanged(before, offset, length)) {
             return data;
         }
         data.release();
         return null;
     }
 
-    /** Runs {@code write} (a call into the device that makes a WRITE ATOMIC visible) with reads held off. */
-    <T> T atomically(Supplier<T> write) {
-        long held = atomicGate.writeLock();
-        try {
-            return write.get();
-        } finally {
-            atomicGate.unlockWrite(held);
+    /**
+     * Reads [offset, offset+length), possibly in pieces, seeing all or none of every WRITE
+     * ATOMIC: {@code reader} reads (and must not write to this LU); if a WRITE ATOMIC may have
+     * been seen in part, what it read is given to {@code discard} and it reads again. After two
+     * such tries it reads under the exclusive write lock, which WRITE ATOMIC needs too, so a
+     * long read cannot be overtaken for ever.
+     */
+    <T> T readConsistently(long offset, long length, Supplier<T> reader, Consumer<T> discard) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            AtomicWrites.Write before = atomicWrites.beginRead(offset, length);
+            T pieces = reader.get();
+            if (atomicWrites.unchanged(before, offset, length)) {
+                return pieces;
+            }
+            discard.accept(pieces);
         }
+        Lock writes = exclusiveWrites();
+        writes.lock();
+        try {
+            return reader.get();
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code write}, a WRITE ATOMIC's call into the device (the data is visible to reads
+     * when the call returns), so that no read sees part of it. Call with {@link #exclusiveWrites()} held.
+     */
+    <T> T atomically(long offset, long length, Supplier<T> write) {
+        return atomicWrites.run(offset, length, write);
     }
 
     UnitAttentions unitAttentions() {

@@ -46,20 +46,26 @@ final class Verify {
             return Command.now(Sense.illegalRequest(Asc.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT));
         }
         long total = c.blocks() * bs;
+        long base = c.offset(bs);
+        // All of the range or none of a WRITE ATOMIC: a miscompare must be one a read would show.
+        return Command.now(r.lun().readConsistently(base, total, () -> compareRange(r, bytchk, base, total, bs), x -> { }));
+    }
+
+    private static ScsiResult compareRange(ScsiRequest r, int bytchk, long base, long total, int bs) {
         for (long done = 0; done < total; ) {
             int len = (int) Math.min(CHUNK_BYTES, total - done);
-            ByteBuf stored = r.lun().read(c.offset(bs) + done, len);
+            ByteBuf stored = BlockIo.read(r.lun().device(), base + done, len);
             try {
                 long diff = bytchk == 0 ? -1 : compare(r.dataOut(), bytchk, stored, done, len, bs);
                 if (diff >= 0) {
-                    return Command.now(miscompare(diff));
+                    return miscompare(diff);
                 }
             } finally {
                 stored.release();
             }
             done += len;
         }
-        return Command.now(ScsiResult.good());
+        return ScsiResult.good();
     }
 
     /** First differing byte, as an offset from the start of the verified range, or -1. */

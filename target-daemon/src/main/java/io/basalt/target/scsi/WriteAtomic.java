@@ -16,7 +16,8 @@ import java.util.concurrent.locks.Lock;
  *     starts, so no alignment is asked of the initiator. The Data-Out goes to the device as
  *     one buffer, never split into pieces.</li>
  * <li>Other commands: the write runs under the LU's exclusive write lock, so no write
- *     interleaves, and inside {@link Lun#atomically}, so every read sees all of it or none.</li>
+ *     interleaves, and inside {@link Lun#atomically}, so every read sees all of it or none
+ *     (reads elsewhere on the LU are not held up; see {@link AtomicWrites}).</li>
  * </ul>
  * There is no atomic boundary (MAXIMUM ATOMIC BOUNDARY SIZE 0): a non-zero ATOMIC BOUNDARY is
  * refused. A Data-Out shorter than the CDB asks writes nothing.
@@ -70,7 +71,8 @@ final class WriteAtomic {
         Lock lock = lun.exclusiveWrites();
         lock.lock();
         try {
-            return lun.atomically(() -> lun.device().write(lba * bs, whole, durable)).thenApply(v -> ScsiResult.good());
+            return lun.atomically(lba * bs, length, () -> lun.device().write(lba * bs, whole, durable))
+                    .thenApply(v -> ScsiResult.good());
         } finally {
             lock.unlock();
         }
