@@ -4,6 +4,7 @@ import static io.basalt.target.scsi.ScsiHarness.A;
 import static io.basalt.target.scsi.ScsiHarness.B;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.basalt.engine.VolumeSpec;
 import java.io.ByteArrayOutputStream;
@@ -197,6 +198,38 @@ class ExtendedCopyTest extends LunTest {
                 .assertSense(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE);
         xcopy(A, parameters(1, 0, List.of(target), List.of(seg))).assertGood();
         assertArrayEquals(data, h.read(A, 100, 8));
+    }
+
+    /**
+     * Seeded mutations of a valid parameter list (bytes changed, lists cut short, lengths
+     * changed): every one gets a status a command may end with and none is an internal error.
+     */
+    @Test
+    void mutatedParameterListsNeverEndInAnInternalError() {
+        byte[] valid = parameters(1, 0, List.of(cscd(h.lun), cscd(h.lun)),
+                List.of(segment(0, 1, 8, 0, 64), segment(1, 0, 16, 100, 200)));
+        java.util.Random random = new java.util.Random(42);
+        int good = 0;
+        for (int i = 0; i < 3000; i++) {
+            byte[] list = valid.clone();
+            for (int n = 1 + random.nextInt(3); n > 0; n--) {
+                list[random.nextInt(list.length)] = (byte) random.nextInt(256);
+            }
+            if (random.nextInt(8) == 0) {
+                list = Arrays.copyOf(list, random.nextInt(list.length + 1));
+            }
+            int length = random.nextInt(16) == 0 ? random.nextInt(ExtendedCopy.MAX_PARAMETER_LIST + 64) : list.length;
+            Response r = h.run(A, xcopyCdb(length), list, length);
+            if (r.status() == ScsiResult.GOOD) {
+                good++;
+                continue;
+            }
+            String which = "mutation " + i + " of parameter list length " + length;
+            assertEquals(ScsiResult.CHECK_CONDITION, r.status(), which);
+            assertTrue(r.senseKey() == SenseKey.ILLEGAL_REQUEST.code() || r.senseKey() == SenseKey.COPY_ABORTED.code(),
+                    () -> which + ": sense " + Integer.toHexString(r.senseKey()) + "/" + Integer.toHexString(r.asc()));
+        }
+        assertTrue(good > 0, "some mutations still copy");
     }
 
     /** A copy still running when its nexus ends does not bring its results back when it ends. */
