@@ -302,9 +302,9 @@ final class ExtendedCopy {
                 done += n;
             }
             return chunks;
-        } catch (RuntimeException e) {
+        } catch (Throwable t) { // OutOfDirectMemoryError too
             release(chunks);
-            throw e;
+            throw t;
         }
     }
 

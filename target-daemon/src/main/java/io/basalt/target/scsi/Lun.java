@@ -138,7 +138,8 @@ public final class Lun {
      * ATOMIC: {@code reader} reads (and must not write to this LU); if a WRITE ATOMIC may have
      * been seen in part, what it read is given to {@code discard} and it reads again. After two
      * such tries it reads under the exclusive write lock, which WRITE ATOMIC needs too, so a
-     * long read cannot be overtaken for ever.
+     * read is not redone for ever (it may still wait, as behind any lock, while WRITE ATOMICs
+     * over its range keep coming). Callers keep the range short: it is read whole each time.
      */
     <T> T readConsistently(long offset, long length, Supplier<T> reader, Consumer<T> discard) {
         for (int attempt = 0; attempt < 2; attempt++) {

@@ -46,6 +46,19 @@ class VerifyTest extends LunTest {
         h.run(A, Cdbs.verify16(0, 1, 2)).assertInvalidField(1);
     }
 
+    /** Longer than 8 MiB, a compare with one block goes piece by piece and still finds the first difference. */
+    @Test
+    void byteCheckThreeOverTheWholeLuFindsTheFirstDifference() {
+        long blocks = h.blocks();
+        h.run(A, Cdbs.verify16(0, blocks, 3), new byte[BS]).assertGood(); // never written: zeros
+        byte[] one = new byte[BS];
+        one[7] = 1;
+        h.write(A, 30_001, one);
+        Response r = h.run(A, Cdbs.verify16(0, blocks, 3), new byte[BS]);
+        r.assertSense(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY);
+        assertEquals(30_001L * BS + 7, r.information());
+    }
+
     @Test
     void writeAndVerifyWritesDurablyAndChecks() {
         byte[] d = Cdbs.pattern(4, 4 * BS);
