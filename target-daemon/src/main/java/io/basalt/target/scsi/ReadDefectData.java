@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
  * READ DEFECT DATA (10) and (12) (SBC-4 §5.18, §5.19). A volume has no media defects, so both
  * lists are empty. The lists asked for (REQ_PLIST, REQ_GLIST) are reported valid (PLISTV,
  * GLISTV) and the DEFECT LIST FORMAT is the one asked for: an empty list is the same in every
- * format. The (12) header adds a generation code, 0 since the list never changes.
+ * format. The (12) header adds a generation code, 0 since the list never changes. Under
+ * persistent reservations it conflicts as a write does (SBC-4's reservation table).
  */
 final class ReadDefectData {
     private ReadDefectData() {

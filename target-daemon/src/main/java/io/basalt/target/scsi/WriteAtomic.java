@@ -54,11 +54,11 @@ final class WriteAtomic {
         if (blocks > maxBlocks(bs)) {
             return Command.now(Sense.invalidFieldInCdb(12, 7));
         }
+        if (r.lun().mode().softwareWriteProtect()) {
+            return Command.now(Sense.of(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED)); // as WRITE: even for 0 blocks
+        }
         if (blocks == 0) {
             return Command.now(ScsiResult.good());
-        }
-        if (r.lun().mode().softwareWriteProtect()) {
-            return Command.now(Sense.of(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED));
         }
         int length = blocks * bs;
         if (r.dataOutBytes() < length) {

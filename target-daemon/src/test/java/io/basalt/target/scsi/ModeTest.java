@@ -85,6 +85,12 @@ class ModeTest extends LunTest {
         h.run(A, Cdbs.modeSelect6(p.length), p).assertGood();
         assertEquals(0x90, h.run(A, Cdbs.modeSense6(0, 0x0a, 255, true)).assertGood().u8(2), "WP now set");
         h.run(A, Cdbs.write10(0, 1), new byte[BS]).assertSense(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
+        h.run(A, WriteAtomicTest.writeAtomic16(0, 1, 0, 0), new byte[BS]).assertSense(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
+        h.run(A, WriteAtomicTest.writeAtomic16(0, 0, 0, 0)).assertSense(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
+        h.run(A, Cdbs.rw16(0x8b, 0, 1, 0), new byte[BS]).assertSense(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED); // ORWRITE
+        byte[] copy = ExtendedCopyTest.parameters(1, 0, List.of(ExtendedCopyTest.cscd(h.lun)),
+                List.of(ExtendedCopyTest.segment(0, 0, 1, 0, 8)));
+        h.run(A, ExtendedCopyTest.xcopyCdb(copy.length), copy).assertSense(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
         h.run(A, Cdbs.read10(0, 1)).assertGood();
         Response other = h.run(B, Cdbs.testUnitReady());
         other.assertSense(SenseKey.UNIT_ATTENTION, Asc.MODE_PARAMETERS_CHANGED);

@@ -106,6 +106,22 @@ class PersistentReservationTest extends LunTest {
         assertAccess(B, true, true);
     }
 
+    /** The commands added later follow the same table: READ class reads, the rest write. */
+    @Test
+    void newerCommandsConflictAsTheirClassDoes() {
+        registerBoth();
+        out(A, RESERVE, WE, KEY_A, 0).assertGood();
+        h.run(B, Cdbs.rw10(0x34, 0, 8, 0)).assertGood(); // PRE-FETCH reads
+        h.run(B, Cdbs.rw16(0x8b, 0, 1, 0), new byte[512]).assertConflict(); // ORWRITE
+        h.run(B, WriteAtomicTest.writeAtomic16(0, 1, 0, 0), new byte[512]).assertConflict();
+        h.run(B, Cdbs.cdb(0x37, 0, 0, 0, 0, 0, 0, 0, 4, 0)).assertConflict(); // READ DEFECT DATA(10)
+        byte[] copy = ExtendedCopyTest.parameters(1, 0, List.of(ExtendedCopyTest.cscd(h.lun)),
+                List.of(ExtendedCopyTest.segment(0, 0, 1, 0, 8)));
+        h.run(B, ExtendedCopyTest.xcopyCdb(copy.length), copy).assertConflict();
+        h.run(B, ExtendedCopyTest.receiveCopyResults(3, 0, 64)).assertGood(); // OPERATING PARAMETERS: allowed
+        h.run(A, ExtendedCopyTest.xcopyCdb(copy.length), copy).assertGood(); // the holder copies
+    }
+
     @Test
     void accessFollowsTheReservationTypeTable() {
         int[][] table = { // type, registered B read, write, unregistered B read, write

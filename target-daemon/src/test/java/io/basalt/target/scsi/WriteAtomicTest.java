@@ -5,9 +5,11 @@ import static io.basalt.target.scsi.ScsiHarness.B;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -69,12 +71,16 @@ class WriteAtomicTest extends LunTest {
         h.run(A, writeAtomic16(3, MAX, 0, 0), ones).assertGood();
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> mixed = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger quickReads = new AtomicInteger();
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
             while (!done.get() && mixed.get() == null) {
                 check(h.run(B, Cdbs.read16(3, MAX)).data(), "read", mixed);
+                reads.incrementAndGet();
                 Response quick = h.tryNow(B, Cdbs.read16(3 + 1000, 32)); // 16 KiB across four engine blocks
                 if (quick != null) {
                     check(quick.data(), "non-blocking read", mixed);
+                    quickReads.incrementAndGet();
                 }
             }
         });
@@ -84,6 +90,8 @@ class WriteAtomicTest extends LunTest {
         done.set(true);
         reader.join();
         assertNull(mixed.get());
+        assertTrue(reads.get() > 10 && quickReads.get() > 10,
+                () -> "reads ran beside the writes: " + reads + " on a worker, " + quickReads + " non-blocking");
     }
 
     private static void check(byte[] data, String what, AtomicReference<String> mixed) {
