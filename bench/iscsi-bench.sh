@@ -61,11 +61,30 @@ sleep 15
 
 # After every run both targets get time to settle (write-back, Basalt's checkpoints and idle
 # zero-filling of spare segments), so that neither's background work runs during the other's
-# measurement.
+# measurement: SETTLE seconds, then for as long as the disk holding the data still takes more
+# than 1 MB a second (at most 30 s more). A fixed 6 s was not enough: after 8 s of FUA writes
+# Basalt zero-fills its spare segments for about 8 s, which overlapped the next tgt run.
 settle=${SETTLE:-6}
+disk=$(basename "$(df --output=source "$work" | tail -1)")
+written() { awk -v d="$disk" '$3 == d { print $10 }' /proc/diskstats; }
+quiet() {
+    local prev cur waited=0
+    prev=$(written)
+    [ -n "$prev" ] || return 0 # not a disk /proc/diskstats lists: the fixed settle only
+    while [ "$waited" -lt 30 ]; do
+        sleep 1
+        waited=$((waited + 1))
+        cur=$(written)
+        [ $(((cur - prev) * 512)) -lt 1000000 ] && break
+        prev=$cur
+    done
+    [ "$waited" -gt 1 ] && echo "  (disk quiet after $waited s more)" >&2
+    return 0
+}
 run() { # url pattern qd bs flags -> IOPS
     "$work/iscsi-bench" "$1" "$2" "$secs" "$3" "$4" ${5:-} | sed -n 's/.* = \([0-9.]*\) IOPS.*/\1/p'
     sleep "$settle"
+    quiet
 }
 # A warm-up on each side, not counted: the JVM compiles Basalt's read and write paths, small
 # and large, and on two cores its compiler threads take a large share of the CPU for the first
@@ -81,6 +100,7 @@ for u in "$tgt_url" "$basalt_url"; do
     "$work/iscsi-bench" "$u" write 5 8 131072 >/dev/null
 done
 sleep "$settle"
+quiet
 # ROUNDS (default 3) measures every case that many times, tgt first in odd rounds and Basalt
 # first in even ones. A row shows the median IOPS of each side, the ratio of the medians and
 # each round's own ratio: on this shared machine one run of a case moves by 20% or more.
