@@ -189,6 +189,21 @@ final class ExtendedCopy {
         }
     }
 
+    /**
+     * Whether the nexus may read {@code src} and write {@code dst} as READ(16) and WRITE(16)
+     * would: null, or RESERVATION CONFLICT, or DATA PROTECT for a write-protected destination.
+     */
+    private static ScsiResult access(ScsiRequest r, Lun src, Lun dst) {
+        if (ReservationCheck.conflicts(src, r.nexus(), r.table().find(0x88, 0))
+                || ReservationCheck.conflicts(dst, r.nexus(), r.table().find(0x8a, 0))) {
+            return ReservationCheck.CONFLICT;
+        }
+        if (dst.mode().softwareWriteProtect()) {
+            return Sense.of(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED).result();
+        }
+        return null;
+    }
+
     /** A segment resolved to its LUs and byte ranges. */
     private record Plan(Lun src, long from, Lun dst, long to, long bytes, long sourceLba) {
     }
@@ -204,18 +219,15 @@ final class ExtendedCopy {
         if (src == null || dst == null) {
             return Sense.of(SenseKey.COPY_ABORTED, Asc.COPY_TARGET_DEVICE_NOT_REACHABLE).result();
         }
-        if (ReservationCheck.conflicts(src, r.nexus(), r.table().find(0x88, 0))
-                || ReservationCheck.conflicts(dst, r.nexus(), r.table().find(0x8a, 0))) {
-            return ReservationCheck.CONFLICT;
-        }
-        if (dst.mode().softwareWriteProtect()) {
-            return Sense.of(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED).result();
+        ScsiResult refused = access(r, src, dst);
+        if (refused != null) {
+            return refused;
         }
         int sbs = src.blockSize();
         int dbs = dst.blockSize();
         long bytes = (long) s.blocks() * (s.destinationBlocks() ? dbs : sbs);
         if (bytes > MAX_SEGMENT_LENGTH || bytes % sbs != 0 || bytes % dbs != 0
-                || outOfRange(src, s.sourceLba(), bytes / sbs) || outOfRange(dst, s.destinationLba(), bytes / dbs)) {
+                || !src.inRange(s.sourceLba(), bytes / sbs) || !dst.inRange(s.destinationLba(), bytes / dbs)) {
             return impossible;
         }
         return new Plan(src, s.sourceLba() * sbs, dst, s.destinationLba() * dbs, bytes, s.sourceLba());
@@ -230,14 +242,10 @@ final class ExtendedCopy {
         int status = CopyResults.FAILED;
         try {
             for (Plan p : plans) {
-                boolean conflict = ReservationCheck.conflicts(p.src(), r.nexus(), r.table().find(0x88, 0))
-                        || ReservationCheck.conflicts(p.dst(), r.nexus(), r.table().find(0x8a, 0));
-                boolean writeProtected = p.dst().mode().softwareWriteProtect();
-                if (conflict || writeProtected) {
-                    if (progress.segments.get() > 0) {
-                        return Sense.of(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE).result(); // part was copied
-                    }
-                    return conflict ? ReservationCheck.CONFLICT : Sense.of(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED).result();
+                ScsiResult refused = access(r, p.src(), p.dst());
+                if (refused != null) {
+                    return progress.segments.get() == 0 ? refused
+                            : Sense.of(SenseKey.COPY_ABORTED, Asc.NO_ADDITIONAL_SENSE).result(); // part was copied
                 }
                 ScsiResult failed = copy(p, progress);
                 if (failed != null) {
@@ -315,11 +323,6 @@ final class ExtendedCopy {
     private static ScsiResult aborted(RuntimeException e, Plan p) {
         Sense cause = SenseMapper.toSense(e, p.src().blockSize(), p.sourceLba());
         return Sense.of(SenseKey.COPY_ABORTED, cause.asc()).result();
-    }
-
-    private static boolean outOfRange(Lun lun, long lba, long blocks) {
-        long capacity = lun.blockCount();
-        return Long.compareUnsigned(lba, capacity) > 0 || Long.compareUnsigned(blocks, capacity - lba) > 0;
     }
 
     /** The LU of this LU's target whose NAA designator the descriptor names, or null. */

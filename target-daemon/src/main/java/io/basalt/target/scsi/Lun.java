@@ -56,6 +56,15 @@ public final class Lun {
         return device.sizeBytes() / device.logicalBlockSize();
     }
 
+    /**
+     * SBC-4 §4.5: whether [lba, lba + blocks) lies within the capacity. A zero-length range at
+     * the capacity itself does. LBAs are unsigned 64-bit values.
+     */
+    boolean inRange(long lba, long blocks) {
+        long capacity = blockCount();
+        return Long.compareUnsigned(lba, capacity) <= 0 && Long.compareUnsigned(blocks, capacity - lba) <= 0;
+    }
+
     /** After a resize: CAPACITY DATA HAS CHANGED for every nexus (SBC-4 §4.6). */
     public void capacityChanged() {
         unitAttentions.raiseAllExcept(null, Asc.CAPACITY_DATA_HAS_CHANGED);

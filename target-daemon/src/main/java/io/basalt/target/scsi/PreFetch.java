@@ -22,11 +22,7 @@ final class PreFetch {
     static CompletableFuture<ScsiResult> handle(ScsiRequest r) {
         byte[] cdb = r.cdb();
         long lba = Cdb.lba(cdb);
-        long blocks = Cdb.blocks(cdb);
-        long capacity = r.lun().blockCount();
-        if (blocks == 0) {
-            blocks = Long.compareUnsigned(lba, capacity) <= 0 ? capacity - lba : 0;
-        }
+        long blocks = r.blocksOrToEnd(lba, Cdb.blocks(cdb));
         Sense range = r.checkRange(lba, blocks);
         if (range != null) {
             return Command.now(range);

@@ -35,10 +35,19 @@ public record ScsiRequest(Lun lun, ScsiTask task, Command command, CommandTable 
      * transfer at the capacity itself is in range. LBAs are unsigned 64-bit values.
      */
     public Sense checkRange(long lba, long blocks) {
-        long capacity = lun.blockCount();
-        if (Long.compareUnsigned(lba, capacity) > 0 || Long.compareUnsigned(blocks, capacity - lba) > 0) {
-            return Sense.lbaOutOfRange();
+        return lun.inRange(lba, blocks) ? null : Sense.lbaOutOfRange();
+    }
+
+    /**
+     * The block count of a command whose length 0 means "from {@code lba} to the end of the
+     * medium" (SYNCHRONIZE CACHE, PRE-FETCH): {@code blocks}, or the rest of the medium for 0
+     * (none when {@code lba} is past it, which {@link #checkRange} then refuses).
+     */
+    public long blocksOrToEnd(long lba, long blocks) {
+        if (blocks != 0) {
+            return blocks;
         }
-        return null;
+        long capacity = lun.blockCount();
+        return Long.compareUnsigned(lba, capacity) <= 0 ? capacity - lba : 0;
     }
 }

@@ -14,11 +14,7 @@ final class SynchronizeCache {
     static CompletableFuture<ScsiResult> handle(ScsiRequest r) {
         byte[] cdb = r.cdb();
         long lba = Cdb.lba(cdb);
-        long blocks = Cdb.blocks(cdb);
-        if (blocks == 0) {
-            // NUMBER OF LOGICAL BLOCKS 0: from LBA to the end of the medium.
-            blocks = Long.compareUnsigned(lba, r.lun().blockCount()) <= 0 ? r.lun().blockCount() - lba : 0;
-        }
+        long blocks = r.blocksOrToEnd(lba, Cdb.blocks(cdb)); // NUMBER OF LOGICAL BLOCKS 0: to the end
         Sense range = r.checkRange(lba, blocks);
         if (range != null) {
             return Command.now(range);
