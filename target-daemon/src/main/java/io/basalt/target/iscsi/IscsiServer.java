@@ -4,6 +4,7 @@ import io.basalt.engine.ThreadLatency;
 import io.basalt.target.login.LoginSettings;
 import io.basalt.target.pdu.PduDecoder;
 import io.basalt.target.pdu.PduEncoder;
+import io.basalt.target.pdu.ReceiveAllocator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -77,8 +78,11 @@ public final class IscsiServer implements Closeable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        PduDecoder decoder = PduDecoder.forTarget();
+                        // Large data segments are read straight into their own buffers.
+                        ch.config().setRecvByteBufAllocator(new ReceiveAllocator(ch.config().getRecvByteBufAllocator(), decoder));
                         // Responses completed together leave in one write system call.
-                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true), PduDecoder.forTarget(), new PduEncoder(),
+                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true), decoder, new PduEncoder(),
                                 new IscsiConnection(registry, sessions, settings, workers));
                     }
                 });

@@ -1,6 +1,8 @@
 package io.basalt.target.pdu;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -23,6 +25,13 @@ import java.util.List;
  * {@link #enableDigests} while handling the final Login Request switches digests exactly
  * from the first PDU after it, which is where RFC 7143 §13.1 puts them: the initiator sends
  * nothing else until it has our final Login Response.
+ *
+ * <p><b>Large data segments</b> (at least {@link #ASSEMBLY_MIN} bytes still to come when the
+ * header is in) are assembled in a direct buffer of their own, allocated once at their exact
+ * length, instead of in the cumulation buffer, which grows by copying. With
+ * {@link ReceiveAllocator} as the channel's receive allocator the socket reads go straight
+ * into that buffer ({@link #lend}), so a 128 KiB write's payload is copied once, by the
+ * kernel, on its way in.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
     /**
@@ -33,7 +42,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
     /** Longest data segment we skip to keep the connection; past this the session must close. */
     public static final int DEFAULT_DISCARD_LIMIT = 1 << 20;
 
-    enum State { BHS, AHS, HEADER_DIGEST, DATA, DISCARD, CLOSED }
+    /** Data segments with at least this many bytes still to come are assembled in a buffer of their own. */
+    static final int ASSEMBLY_MIN = 16 * 1024;
+
+    enum State { BHS, AHS, HEADER_DIGEST, DATA, ASSEMBLE, DISCARD, CLOSED }
 
     private static final byte[] NO_AHS = new byte[0];
 
@@ -48,6 +60,14 @@ public final class PduDecoder extends ByteToMessageDecoder {
     private byte[] ahs;
     private int dataLength;
     private long discardRemaining;
+    /** Data segment, padding and data digest of the PDU in {@link State#ASSEMBLE}; null otherwise. */
+    private ByteBuf assembly;
+    /** The part of {@link #assembly} handed out by the last {@link #lend}, until its bytes are decoded. */
+    private ByteBuf lent;
+    /** Bytes that a socket read put straight into their assembly buffer (tests, measurements). */
+    private long bytesReadInPlace;
+    /** The last PDU decoded was assembled: the next read takes its header alone. */
+    private boolean justAssembled;
 
     /**
      * @param peer who sends the PDUs being decoded; other opcodes are unsupported
@@ -90,9 +110,36 @@ public final class PduDecoder extends ByteToMessageDecoder {
         return state;
     }
 
-    /** Bytes waiting in the cumulation buffer; tests use it to see that skipped input never piles up. */
+    /** Bytes waiting in the cumulation or assembly buffer; tests use it to see that skipped input never piles up. */
     int internalBufferBytes() {
-        return internalBuffer().readableBytes();
+        return internalBuffer().readableBytes() + (assembly == null ? 0 : assembly.readableBytes());
+    }
+
+    long bytesReadInPlace() {
+        return bytesReadInPlace;
+    }
+
+    /**
+     * The buffer the next socket read should fill: the rest of the data segment being
+     * assembled, a buffer for just the next header right after one was assembled, or null
+     * when an ordinary buffer will do. Called by {@link ReceiveAllocator}
+     * on the event loop; the read's bytes come back through {@link #decode}, which recognises
+     * the buffer and counts them without copying.
+     */
+    ByteBuf lend(ByteBufAllocator alloc) {
+        if (state == State.DATA && internalBuffer().readableBytes() == 0 && neededData() >= ASSEMBLY_MIN) {
+            startAssembly(alloc, Unpooled.EMPTY_BUFFER); // the header came alone, as asked below
+        }
+        if (state == State.ASSEMBLE && assembly.isWritable()) {
+            lent = assembly.retainedSlice(assembly.writerIndex(), assembly.writableBytes()).clear();
+            return lent;
+        }
+        if (justAssembled && state == State.BHS && internalBuffer().readableBytes() == 0) {
+            // Large segments come in runs: read just the next header, so that its data, if
+            // large too, lands in its own buffer and not in this read, to be copied there.
+            return alloc.ioBuffer(Pdu.BHS_LENGTH, Pdu.BHS_LENGTH);
+        }
+        return null;
     }
 
     private static int checkLength(int length) {
@@ -109,7 +156,8 @@ public final class PduDecoder extends ByteToMessageDecoder {
             case BHS -> readBhs(in, out);
             case AHS -> readAhs(in, out);
             case HEADER_DIGEST -> checkHeaderDigest(in, out);
-            case DATA -> readData(in, out);
+            case DATA -> readData(ctx, in, out);
+            case ASSEMBLE -> assemble(in, out);
             case DISCARD -> discard(in);
             case CLOSED -> in.skipBytes(in.readableBytes());
         }
@@ -119,6 +167,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < Pdu.BHS_LENGTH) {
             return;
         }
+        justAssembled = false;
         bhs = new byte[Pdu.BHS_LENGTH];
         in.readBytes(bhs);
         pduDigests = digests;
@@ -185,27 +234,94 @@ public final class PduDecoder extends ByteToMessageDecoder {
      * Waits for data, padding and data digest together so the digest is checked before a slice
      * is taken: nothing is held between calls, and nothing is delivered unverified.
      */
-    private void readData(ByteBuf in, List<Object> out) {
+    private void readData(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int padded = padded(dataLength);
-        int needed = padded + (pduDigests.data() ? 4 : 0);
+        int needed = neededData();
         if (in.readableBytes() < needed) {
+            if (needed - in.readableBytes() >= ASSEMBLY_MIN) {
+                startAssembly(ctx.alloc(), in);
+            }
             return;
         }
-        if (pduDigests.data()) {
-            int start = in.readerIndex();
-            int received = in.getIntLE(start + padded);
-            int expected = Crc32c.of(in, start, padded);
-            if (received != expected) {
-                in.skipBytes(needed);
-                out.add(new InvalidPdu(InvalidPdu.Reason.DATA_DIGEST_ERROR, bhs, String.format(
-                        "data digest 0x%08x, computed 0x%08x over %d bytes", received, expected, padded), false));
-                reset();
-                return;
-            }
+        InvalidPdu bad = badDataDigest(in, in.readerIndex(), padded);
+        if (bad != null) {
+            in.skipBytes(needed);
+            out.add(bad);
+            reset();
+            return;
         }
         ByteBuf data = in.readRetainedSlice(dataLength);
         in.skipBytes(needed - dataLength);
         emit(out, data);
+    }
+
+    /** Data segment, padding and data digest: the bytes the PDU in {@link State#DATA} still needs. */
+    private int neededData() {
+        return padded(dataLength) + (pduDigests.data() ? 4 : 0);
+    }
+
+    /** Moves to {@link State#ASSEMBLE} with a buffer of the exact length, taking what {@code in} has. */
+    private void startAssembly(ByteBufAllocator alloc, ByteBuf in) {
+        int needed = neededData();
+        assembly = alloc.directBuffer(needed, needed);
+        assembly.writeBytes(in);
+        state = State.ASSEMBLE;
+    }
+
+    /**
+     * Adds the bytes that arrived to the data segment being assembled; when it is complete,
+     * checks its digest and emits it. Bytes read into the buffer {@link #lend} handed out are
+     * already in place.
+     */
+    private void assemble(ByteBuf in, List<Object> out) {
+        if (in == lent) {
+            int n = in.readableBytes(); // at most the space left: the lent buffer is that long
+            in.skipBytes(n);
+            assembly.writerIndex(assembly.writerIndex() + n);
+            bytesReadInPlace += n;
+        } else {
+            assembly.writeBytes(in, Math.min(in.readableBytes(), assembly.writableBytes()));
+        }
+        lent = null;
+        if (assembly.isWritable()) {
+            return;
+        }
+        ByteBuf data = assembly;
+        assembly = null;
+        int padded = padded(dataLength);
+        InvalidPdu bad = badDataDigest(data, 0, padded);
+        if (bad != null) {
+            data.release();
+            out.add(bad);
+            reset();
+            return;
+        }
+        emit(out, data.writerIndex(dataLength));
+        justAssembled = true;
+    }
+
+    /** The Reject-able PDU for a data digest that does not match, or null if it matches or is off. */
+    private InvalidPdu badDataDigest(ByteBuf buf, int start, int padded) {
+        if (!pduDigests.data()) {
+            return null;
+        }
+        int received = buf.getIntLE(start + padded);
+        int expected = Crc32c.of(buf, start, padded);
+        return received == expected ? null : new InvalidPdu(InvalidPdu.Reason.DATA_DIGEST_ERROR, bhs, String.format(
+                "data digest 0x%08x, computed 0x%08x over %d bytes", received, expected, padded), false);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        releaseAssembly();
+    }
+
+    private void releaseAssembly() {
+        if (assembly != null) {
+            assembly.release();
+            assembly = null;
+        }
+        lent = null;
     }
 
     /** Reports the PDU, then skips its data segment as it arrives or gives up on the stream. */

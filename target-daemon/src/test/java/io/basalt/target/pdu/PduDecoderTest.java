@@ -136,13 +136,21 @@ class PduDecoderTest {
     }
 
     private List<Object> decodeInChunks(byte[] stream, List<Integer> ends, Digests digests) {
+        return decodeInChunks(stream, ends, digests, PduDecoder.LOGIN_MAX_DATA_SEGMENT_LENGTH, new ArrayList<>());
+    }
+
+    /** Decodes the stream fed in pieces ending at {@code ends}; notes the decoder's state after each. */
+    private List<Object> decodeInChunks(byte[] stream, List<Integer> ends, Digests digests, int maxData,
+                                        List<PduDecoder.State> states) {
         PduDecoder decoder = PduDecoder.forTarget();
+        decoder.setMaxDataSegmentLength(maxData);
         decoder.enableDigests(digests);
         EmbeddedChannel ch = channel(decoder);
         int before = decoded.size();
         int from = 0;
         for (int end : ends) {
             feed(ch, stream, from, end);
+            states.add(decoder.state());
             from = end;
         }
         assertFalse(ch.finish());
@@ -310,6 +318,103 @@ class PduDecoderTest {
         Pdu pdu = (Pdu) decoded.get(0);
         assertEquals(262144, pdu.dataSegmentLength());
         assertFalse(ch.finish());
+    }
+
+    /**
+     * A large data segment is assembled in a buffer of its own (the path a real socket takes
+     * with {@link ReceiveAllocator}, here fed by copying): whatever the reads' boundaries, the
+     * PDUs come out as when the stream arrives in one piece, digests checked.
+     */
+    @Test
+    void largeDataSegmentsDecodeAlikeWhateverTheReads() {
+        Random random = new Random(11);
+        byte[] big = new byte[PduDecoder.ASSEMBLY_MIN * 3 + 5];
+        random.nextBytes(big);
+        byte[] big2 = new byte[PduDecoder.ASSEMBLY_MIN + 1];
+        random.nextBytes(big2);
+        byte[] cdb = {0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        for (Digests digests : List.of(Digests.NONE, new Digests(true, true))) {
+            byte[] stream = Wire.concat(
+                    Wire.frame(Wire.scsiCommandBhs(1, false, true, big.length, 1, cdb), new byte[0], big,
+                            digests.header(), digests.data()),
+                    Wire.frame(Wire.nopOutBhs(2, 2), new byte[0], new byte[0], digests.header(), digests.data()),
+                    Wire.frame(Wire.dataOutBhs(1, 4, 0, 0, true), new byte[0], big2, digests.header(), digests.data()));
+            List<PduDecoder.State> states = new ArrayList<>();
+            List<Object> reference = decodeInChunks(stream, List.of(stream.length), digests, 256 * 1024, states);
+            assertEquals(3, reference.size());
+            assertArrayEquals(big, Wire.bytes(((Pdu) reference.get(0)).data()));
+            assertArrayEquals(big2, Wire.bytes(((Pdu) reference.get(2)).data()));
+            states.clear();
+            int header = 48 + (digests.header() ? 4 : 0);
+            assertSame(reference, decodeInChunks(stream, List.of(header, stream.length), digests, 256 * 1024, states));
+            assertEquals(List.of(PduDecoder.State.DATA, PduDecoder.State.BHS), states, "whole data in one read: a slice");
+            List<List<Integer>> splits = new ArrayList<>();
+            splits.add(List.of(100, 20_000, 40_000, stream.length - 5, stream.length - 1, stream.length));
+            List<Integer> randomEnds = new ArrayList<>();
+            for (int end = 0; end < stream.length; ) {
+                end = Math.min(stream.length, end + 1 + random.nextInt(9000));
+                randomEnds.add(end);
+            }
+            splits.add(randomEnds);
+            for (List<Integer> ends : splits) {
+                states.clear();
+                assertSame(reference, decodeInChunks(stream, ends, digests, 256 * 1024, states));
+                assertTrue(states.contains(PduDecoder.State.ASSEMBLE), "assembled in its own buffer: " + states);
+            }
+        }
+    }
+
+    /** The assembly buffer goes back when its PDU's digest is wrong and when the channel closes mid-segment. */
+    @Test
+    void assemblyBuffersAreReleasedOnDigestErrorsAndAtClose() {
+        List<ByteBuf> allocated = new ArrayList<>();
+        byte[] big = new byte[PduDecoder.ASSEMBLY_MIN * 2];
+        new Random(3).nextBytes(big);
+        byte[] cdb = {0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        byte[] bad = Wire.frame(Wire.scsiCommandBhs(1, false, true, big.length, 1, cdb), new byte[0], big, false, true);
+        bad[bad.length - 2] ^= 0x10;
+        byte[] good = Wire.frame(Wire.nopOutBhs(2, 2), new byte[0], new byte[] {6}, false, true);
+        PduDecoder decoder = PduDecoder.forTarget();
+        decoder.setMaxDataSegmentLength(256 * 1024);
+        decoder.enableDigests(new Digests(false, true));
+        EmbeddedChannel ch = channel(decoder);
+        ch.config().setAllocator(tracking(allocated));
+        byte[] stream = Wire.concat(bad, good, bad);
+        feed(ch, stream, 0, 1000);
+        assertEquals(PduDecoder.State.ASSEMBLE, decoder.state());
+        feed(ch, stream, 1000, bad.length + good.length + 5000);
+        InvalidPdu invalid = assertInstanceOf(InvalidPdu.class, decoded.get(0));
+        assertEquals(InvalidPdu.Reason.DATA_DIGEST_ERROR, invalid.reason());
+        assertFalse(invalid.closeConnection());
+        assertEquals(2, assertInstanceOf(Pdu.class, decoded.get(1)).itt());
+        assertEquals(PduDecoder.State.ASSEMBLE, decoder.state(), "the third PDU is being assembled");
+        assertEquals(2, allocated.size());
+        assertEquals(0, allocated.get(0).refCnt(), "the rejected segment's buffer");
+        assertEquals(1, allocated.get(1).refCnt());
+        assertFalse(ch.finish());
+        assertEquals(0, allocated.get(1).refCnt(), "the unfinished segment's buffer, at close");
+    }
+
+    /** An allocator that lists the direct buffers it hands out. */
+    private static io.netty.buffer.ByteBufAllocator tracking(List<ByteBuf> allocated) {
+        return new io.netty.buffer.AbstractByteBufAllocator(false) {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return Unpooled.buffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                ByteBuf b = Unpooled.directBuffer(initialCapacity, maxCapacity);
+                allocated.add(b);
+                return b;
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        };
     }
 
     @Test

@@ -1,0 +1,98 @@
+package io.basalt.target.pdu;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+
+/**
+ * A channel's receive allocator that lets its {@link PduDecoder} choose the buffer of the next
+ * socket read: while a large data segment is being assembled, the read goes straight into the
+ * rest of that segment's buffer, and right after one, the next header is read alone
+ * ({@link PduDecoder#lend}); otherwise the wrapped allocator
+ * sizes the read as usual. Sizing, counting and the decision to keep reading stay with the
+ * wrapped allocator's handle.
+ *
+ * <p>One instance per channel (it holds that channel's decoder); used on its event loop only.
+ */
+public final class ReceiveAllocator implements RecvByteBufAllocator {
+    private final RecvByteBufAllocator sizing;
+    private final PduDecoder decoder;
+
+    public ReceiveAllocator(RecvByteBufAllocator sizing, PduDecoder decoder) {
+        this.sizing = sizing;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public Handle newHandle() {
+        return new LendingHandle((ExtendedHandle) sizing.newHandle(), decoder);
+    }
+
+    private static final class LendingHandle implements ExtendedHandle {
+        private final ExtendedHandle sizing;
+        private final PduDecoder decoder;
+
+        LendingHandle(ExtendedHandle sizing, PduDecoder decoder) {
+            this.sizing = sizing;
+            this.decoder = decoder;
+        }
+
+        @Override
+        public ByteBuf allocate(ByteBufAllocator alloc) {
+            ByteBuf lent = decoder.lend(alloc);
+            return lent != null ? lent : sizing.allocate(alloc);
+        }
+
+        @Override
+        public int guess() {
+            return sizing.guess();
+        }
+
+        @Override
+        public void reset(ChannelConfig config) {
+            sizing.reset(config);
+        }
+
+        @Override
+        public void incMessagesRead(int numMessages) {
+            sizing.incMessagesRead(numMessages);
+        }
+
+        @Override
+        public void lastBytesRead(int bytes) {
+            sizing.lastBytesRead(bytes);
+        }
+
+        @Override
+        public int lastBytesRead() {
+            return sizing.lastBytesRead();
+        }
+
+        @Override
+        public void attemptedBytesRead(int bytes) {
+            sizing.attemptedBytesRead(bytes);
+        }
+
+        @Override
+        public int attemptedBytesRead() {
+            return sizing.attemptedBytesRead();
+        }
+
+        @Override
+        public boolean continueReading() {
+            return sizing.continueReading();
+        }
+
+        @Override
+        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+            return sizing.continueReading(maybeMoreDataSupplier);
+        }
+
+        @Override
+        public void readComplete() {
+            sizing.readComplete();
+        }
+    }
+}
