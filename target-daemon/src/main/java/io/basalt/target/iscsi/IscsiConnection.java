@@ -395,17 +395,27 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         // The length the CDB asks for at the LUN's block size, not the initiator's claim.
         if (!ScsiDispatcher.appendOnlyWrite(task.cdb, task.dataOutNeeded)) {
-            PendingCommand alone = new PendingCommand(task, st); // may wait for the disk: side by side
-            hand(List.of(alone), () -> run(task, st));
+            handAlone(task, st); // may wait for the disk: side by side
             return;
         }
         // A plain write of whole 4 KiB blocks only appends (the wait for a sync is a future,
-        // not a blocked thread), so those one pass of the event loop decoded go to a worker
-        // together: one thread hand-off, not one each.
+        // not a blocked thread), so small ones that one pass of the event loop decoded go to a
+        // worker together: one thread hand-off, not one each. A large one goes at once, on its
+        // own: the hand-off is small beside its work, and in a batch it would wait for the
+        // rest of the pass's reads and then for the writes before it (measured for 128 KiB
+        // writes at queue depth 8: 0.9 ms from decoding to a worker in batches, 0.2-0.4 ms alone).
+        if (task.transferLength >= ALONE_WRITE_BYTES) {
+            handAlone(task, st);
+            return;
+        }
         if (writeBatch.isEmpty()) {
             ctx.executor().execute(this::handOffWrites); // runs after this pass's reads
         }
         writeBatch.add(new PendingCommand(task, st));
+    }
+
+    private void handAlone(Task task, ScsiTask st) {
+        hand(List.of(new PendingCommand(task, st)), () -> run(task, st));
     }
 
     /** Runs a command on the calling worker; its outcome goes back to the event loop. */
@@ -424,6 +434,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** Event loop only. */
     private List<PendingCommand> writeBatch = new ArrayList<>();
+    /** Writes of at least this many bytes are handed to a worker on their own, not batched. */
+    static final int ALONE_WRITE_BYTES = 32 * 1024;
 
     private void handOffWrites() {
         List<PendingCommand> batch = writeBatch;
