@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongPredicate;
 import java.util.logging.Logger;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.Txn;
 
 /**
@@ -166,13 +167,22 @@ class SegmentCleaner {
         return moves;
     }
 
+    /**
+     * Which of the record's blocks the index still points at here: one walk over the record's
+     * range, not a lookup per block (a lookup each was 6% of all CPU under 128 KiB sequential
+     * writes, which retire a dead segment every 0.15 s).
+     */
     private boolean[] liveBlocks(LogRecord r, long segId) {
         boolean[] live = new boolean[r.blockCount()];
-        try (Txn<ByteBuffer> txn = index.readTxn()) {
-            for (int i = 0; i < r.blockCount(); i++) {
-                Loc e = index.get(txn, r.lineage(), r.firstBlock() + i, r.seq());
-                live[i] = e != null && !e.zero() && e.segment() == segId && e.offset() == r.blockOffset(i);
-            }
+        long first = r.firstBlock();
+        try (Txn<ByteBuffer> txn = index.readTxn(); Cursor<ByteBuffer> c = index.blockCursor(txn)) {
+            index.scan(c, r.lineage(), first, first + r.blockCount(), (block, e) -> {
+                int i = (int) (block - first);
+                if (e.seq() == r.seq() && !e.zero() && e.segment() == segId && e.offset() == r.blockOffset(i)) {
+                    live[i] = true;
+                }
+                return true;
+            });
         }
         return live;
     }
