@@ -26,12 +26,12 @@ import java.util.List;
  * from the first PDU after it, which is where RFC 7143 §13.1 puts them: the initiator sends
  * nothing else until it has our final Login Response.
  *
- * <p><b>Large data segments</b> (at least {@link #ASSEMBLY_MIN} bytes still to come when the
- * header is in) are assembled in a direct buffer of their own, allocated once at their exact
- * length, instead of in the cumulation buffer, which grows by copying. With
- * {@link ReceiveAllocator} as the channel's receive allocator the socket reads go straight
- * into that buffer ({@link #lend}), so a 128 KiB write's payload is copied once, by the
- * kernel, on its way in.
+ * <p><b>Large data segments</b> (at least {@link #ASSEMBLY_MIN} bytes in and as many still to
+ * come, or any large one right after another) are assembled in a direct buffer of their own,
+ * allocated once at their exact length, instead of in the cumulation buffer, which grows by
+ * copying. With {@link ReceiveAllocator} as the channel's receive allocator the socket reads
+ * go straight into that buffer ({@link #lend}), so a 128 KiB write's payload is copied once,
+ * by the kernel, on its way in.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
     /**
@@ -42,7 +42,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
     /** Longest data segment we skip to keep the connection; past this the session must close. */
     public static final int DEFAULT_DISCARD_LIMIT = 1 << 20;
 
-    /** Data segments with at least this many bytes still to come are assembled in a buffer of their own. */
+    /**
+     * Data segments with at least this many bytes come and at least as many still to come are
+     * assembled in a buffer of their own.
+     */
     static final int ASSEMBLY_MIN = 16 * 1024;
 
     enum State { BHS, AHS, HEADER_DIGEST, DATA, ASSEMBLE, DISCARD, CLOSED }
@@ -68,6 +71,8 @@ public final class PduDecoder extends ByteToMessageDecoder {
     private long bytesReadInPlace;
     /** The last PDU decoded was assembled: the next read takes its header alone. */
     private boolean justAssembled;
+    /** The PDU being decoded follows an assembled one: its buffer may be taken before its data comes. */
+    private boolean inRun;
 
     /**
      * @param peer who sends the PDUs being decoded; other opcodes are unsupported
@@ -127,7 +132,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
      * the buffer and counts them without copying.
      */
     ByteBuf lend(ByteBufAllocator alloc) {
-        if (state == State.DATA && internalBuffer().readableBytes() == 0 && neededData() >= ASSEMBLY_MIN) {
+        if (inRun && state == State.DATA && internalBuffer().readableBytes() == 0 && neededData() >= ASSEMBLY_MIN) {
             startAssembly(alloc, Unpooled.EMPTY_BUFFER); // the header came alone, as asked below
         }
         if (state == State.ASSEMBLE && assembly.isWritable()) {
@@ -137,7 +142,8 @@ public final class PduDecoder extends ByteToMessageDecoder {
         if (justAssembled && state == State.BHS && internalBuffer().readableBytes() == 0) {
             // Large segments come in runs: read just the next header, so that its data, if
             // large too, lands in its own buffer and not in this read, to be copied there.
-            return alloc.ioBuffer(Pdu.BHS_LENGTH, Pdu.BHS_LENGTH);
+            int header = Pdu.BHS_LENGTH + (digests.header() ? 4 : 0);
+            return alloc.ioBuffer(header, header);
         }
         return null;
     }
@@ -167,6 +173,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < Pdu.BHS_LENGTH) {
             return;
         }
+        inRun = justAssembled;
         justAssembled = false;
         bhs = new byte[Pdu.BHS_LENGTH];
         in.readBytes(bhs);
@@ -238,7 +245,9 @@ public final class PduDecoder extends ByteToMessageDecoder {
         int padded = padded(dataLength);
         int needed = neededData();
         if (in.readableBytes() < needed) {
-            if (needed - in.readableBytes() >= ASSEMBLY_MIN) {
+            // The segment's whole buffer is taken only once 16 KiB of it came (or, in lend, right
+            // after a complete large segment), so a bare header cannot claim a large buffer.
+            if (in.readableBytes() >= ASSEMBLY_MIN && needed - in.readableBytes() >= ASSEMBLY_MIN) {
                 startAssembly(ctx.alloc(), in);
             }
             return;
@@ -316,12 +325,14 @@ public final class PduDecoder extends ByteToMessageDecoder {
         releaseAssembly();
     }
 
+    /** The decoder is out of the pipeline: it releases what it holds and decodes nothing more. */
     private void releaseAssembly() {
         if (assembly != null) {
             assembly.release();
             assembly = null;
         }
         lent = null;
+        state = State.CLOSED;
     }
 
     /** Reports the PDU, then skips its data segment as it arrives or gives up on the stream. */

@@ -3,6 +3,7 @@ package io.basalt.target.pdu;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
@@ -16,13 +17,25 @@ import io.netty.util.UncheckedBooleanSupplier;
  *
  * <p>One instance per channel (it holds that channel's decoder); used on its event loop only.
  */
-public final class ReceiveAllocator implements RecvByteBufAllocator {
-    private final RecvByteBufAllocator sizing;
+public final class ReceiveAllocator implements MaxMessagesRecvByteBufAllocator {
+    private final MaxMessagesRecvByteBufAllocator sizing;
     private final PduDecoder decoder;
 
+    /** @param sizing the channel's own allocator (Netty's are all {@link MaxMessagesRecvByteBufAllocator}s) */
     public ReceiveAllocator(RecvByteBufAllocator sizing, PduDecoder decoder) {
-        this.sizing = sizing;
+        this.sizing = (MaxMessagesRecvByteBufAllocator) sizing;
         this.decoder = decoder;
+    }
+
+    @Override
+    public int maxMessagesPerRead() {
+        return sizing.maxMessagesPerRead();
+    }
+
+    @Override
+    public MaxMessagesRecvByteBufAllocator maxMessagesPerRead(int maxMessagesPerRead) {
+        sizing.maxMessagesPerRead(maxMessagesPerRead);
+        return this;
     }
 
     @Override

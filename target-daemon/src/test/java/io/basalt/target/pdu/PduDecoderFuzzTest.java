@@ -63,6 +63,8 @@ class PduDecoderFuzzTest {
         PduDecoder decoder = new PduDecoder(Opcode.Sender.INITIATOR, limit, random.nextInt(20000));
         decoder.enableDigests(new Digests(digests, digests && random.nextBoolean()));
         EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        TrackingAllocator allocator = new TrackingAllocator();
+        ch.config().setAllocator(allocator);
         List<ByteBuf> inputs = new ArrayList<>();
         long delivered = 0;
         int messages = 0;
@@ -92,6 +94,7 @@ class PduDecoderFuzzTest {
         for (ByteBuf in : inputs) {
             assertEquals(0, in.refCnt(), "input buffer leaked");
         }
+        allocator.assertAllReleased(); // the decoder's own buffers: cumulation and assembly
     }
 
     /** Bytes a message stands for; releases PDUs. Anything but a Pdu or InvalidPdu is a failure. */

@@ -367,8 +367,8 @@ class PduDecoderTest {
     /** The assembly buffer goes back when its PDU's digest is wrong and when the channel closes mid-segment. */
     @Test
     void assemblyBuffersAreReleasedOnDigestErrorsAndAtClose() {
-        List<ByteBuf> allocated = new ArrayList<>();
-        byte[] big = new byte[PduDecoder.ASSEMBLY_MIN * 2];
+        TrackingAllocator tracking = new TrackingAllocator();
+        byte[] big = new byte[PduDecoder.ASSEMBLY_MIN * 4];
         new Random(3).nextBytes(big);
         byte[] cdb = {0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0};
         byte[] bad = Wire.frame(Wire.scsiCommandBhs(1, false, true, big.length, 1, cdb), new byte[0], big, false, true);
@@ -378,43 +378,25 @@ class PduDecoderTest {
         decoder.setMaxDataSegmentLength(256 * 1024);
         decoder.enableDigests(new Digests(false, true));
         EmbeddedChannel ch = channel(decoder);
-        ch.config().setAllocator(tracking(allocated));
+        ch.config().setAllocator(tracking);
         byte[] stream = Wire.concat(bad, good, bad);
         feed(ch, stream, 0, 1000);
+        assertEquals(PduDecoder.State.DATA, decoder.state(), "no buffer of its own before 16 KiB of it came");
+        feed(ch, stream, 1000, 20_000);
         assertEquals(PduDecoder.State.ASSEMBLE, decoder.state());
-        feed(ch, stream, 1000, bad.length + good.length + 5000);
+        feed(ch, stream, 20_000, bad.length + good.length + 20_000);
         InvalidPdu invalid = assertInstanceOf(InvalidPdu.class, decoded.get(0));
         assertEquals(InvalidPdu.Reason.DATA_DIGEST_ERROR, invalid.reason());
         assertFalse(invalid.closeConnection());
         assertEquals(2, assertInstanceOf(Pdu.class, decoded.get(1)).itt());
         assertEquals(PduDecoder.State.ASSEMBLE, decoder.state(), "the third PDU is being assembled");
-        assertEquals(2, allocated.size());
+        List<ByteBuf> allocated = tracking.allocated.stream().filter(b -> b.capacity() >= PduDecoder.ASSEMBLY_MIN).toList();
+        assertEquals(2, allocated.size(), "one buffer for each large segment");
         assertEquals(0, allocated.get(0).refCnt(), "the rejected segment's buffer");
         assertEquals(1, allocated.get(1).refCnt());
         assertFalse(ch.finish());
         assertEquals(0, allocated.get(1).refCnt(), "the unfinished segment's buffer, at close");
-    }
-
-    /** An allocator that lists the direct buffers it hands out. */
-    private static io.netty.buffer.ByteBufAllocator tracking(List<ByteBuf> allocated) {
-        return new io.netty.buffer.AbstractByteBufAllocator(false) {
-            @Override
-            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-                return Unpooled.buffer(initialCapacity, maxCapacity);
-            }
-
-            @Override
-            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-                ByteBuf b = Unpooled.directBuffer(initialCapacity, maxCapacity);
-                allocated.add(b);
-                return b;
-            }
-
-            @Override
-            public boolean isDirectBufferPooled() {
-                return false;
-            }
-        };
+        tracking.assertAllReleased();
     }
 
     @Test
