@@ -69,10 +69,11 @@ public final class PduDecoder extends ByteToMessageDecoder {
     private ByteBuf lent;
     /** Bytes that a socket read put straight into their assembly buffer (tests, measurements). */
     private long bytesReadInPlace;
-    /** The last PDU decoded was assembled: the next read takes its header alone. */
-    private boolean justAssembled;
-    /** The PDU being decoded follows an assembled one: its buffer may be taken before its data comes. */
-    private boolean inRun;
+    /**
+     * The last PDU finished was assembled: the next read takes the next header alone, and the
+     * next segment may get its buffer before its data comes. Cleared when the next one finishes.
+     */
+    private boolean afterAssembled;
 
     /**
      * @param peer who sends the PDUs being decoded; other opcodes are unsupported
@@ -132,14 +133,14 @@ public final class PduDecoder extends ByteToMessageDecoder {
      * the buffer and counts them without copying.
      */
     ByteBuf lend(ByteBufAllocator alloc) {
-        if (inRun && state == State.DATA && internalBuffer().readableBytes() == 0 && neededData() >= ASSEMBLY_MIN) {
+        if (afterAssembled && state == State.DATA && internalBuffer().readableBytes() == 0 && neededData() >= ASSEMBLY_MIN) {
             startAssembly(alloc, Unpooled.EMPTY_BUFFER); // the header came alone, as asked below
         }
         if (state == State.ASSEMBLE && assembly.isWritable()) {
             lent = assembly.retainedSlice(assembly.writerIndex(), assembly.writableBytes()).clear();
             return lent;
         }
-        if (justAssembled && state == State.BHS && internalBuffer().readableBytes() == 0) {
+        if (afterAssembled && state == State.BHS && internalBuffer().readableBytes() == 0) {
             // Large segments come in runs: read just the next header, so that its data, if
             // large too, lands in its own buffer and not in this read, to be copied there.
             int header = Pdu.BHS_LENGTH + (digests.header() ? 4 : 0);
@@ -173,8 +174,6 @@ public final class PduDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < Pdu.BHS_LENGTH) {
             return;
         }
-        inRun = justAssembled;
-        justAssembled = false;
         bhs = new byte[Pdu.BHS_LENGTH];
         in.readBytes(bhs);
         pduDigests = digests;
@@ -306,7 +305,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
             return;
         }
         emit(out, data.writerIndex(dataLength));
-        justAssembled = true;
+        afterAssembled = true; // after emit's reset
     }
 
     /** The Reject-able PDU for a data digest that does not match, or null if it matches or is off. */
@@ -372,6 +371,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
     }
 
     private void reset() {
+        afterAssembled = false;
         state = State.BHS;
         bhs = null;
         ahs = null;

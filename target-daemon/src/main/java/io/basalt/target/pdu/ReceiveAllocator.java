@@ -2,7 +2,6 @@ package io.basalt.target.pdu;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
@@ -43,69 +42,24 @@ public final class ReceiveAllocator implements MaxMessagesRecvByteBufAllocator {
         return new LendingHandle((ExtendedHandle) sizing.newHandle(), decoder);
     }
 
-    private static final class LendingHandle implements ExtendedHandle {
-        private final ExtendedHandle sizing;
+    /** Netty's {@link DelegatingHandle} passes everything else on; the epoll channel needs an {@link ExtendedHandle}. */
+    private static final class LendingHandle extends DelegatingHandle implements ExtendedHandle {
         private final PduDecoder decoder;
 
         LendingHandle(ExtendedHandle sizing, PduDecoder decoder) {
-            this.sizing = sizing;
+            super(sizing);
             this.decoder = decoder;
         }
 
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
             ByteBuf lent = decoder.lend(alloc);
-            return lent != null ? lent : sizing.allocate(alloc);
-        }
-
-        @Override
-        public int guess() {
-            return sizing.guess();
-        }
-
-        @Override
-        public void reset(ChannelConfig config) {
-            sizing.reset(config);
-        }
-
-        @Override
-        public void incMessagesRead(int numMessages) {
-            sizing.incMessagesRead(numMessages);
-        }
-
-        @Override
-        public void lastBytesRead(int bytes) {
-            sizing.lastBytesRead(bytes);
-        }
-
-        @Override
-        public int lastBytesRead() {
-            return sizing.lastBytesRead();
-        }
-
-        @Override
-        public void attemptedBytesRead(int bytes) {
-            sizing.attemptedBytesRead(bytes);
-        }
-
-        @Override
-        public int attemptedBytesRead() {
-            return sizing.attemptedBytesRead();
-        }
-
-        @Override
-        public boolean continueReading() {
-            return sizing.continueReading();
+            return lent != null ? lent : super.allocate(alloc);
         }
 
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return sizing.continueReading(maybeMoreDataSupplier);
-        }
-
-        @Override
-        public void readComplete() {
-            sizing.readComplete();
+            return ((ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
         }
     }
 }
