@@ -30,10 +30,12 @@ import io.basalt.target.pdu.TaskMgmtRequestPdu;
 import io.basalt.target.pdu.TaskMgmtResponse;
 import io.basalt.target.pdu.TextRequestPdu;
 import io.basalt.target.pdu.TextResponse;
+import io.basalt.target.scsi.Asc;
 import io.basalt.target.scsi.Nexus;
 import io.basalt.target.scsi.ScsiDispatcher;
 import io.basalt.target.scsi.ScsiResult;
 import io.basalt.target.scsi.ScsiTask;
+import io.basalt.target.scsi.Sense;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -48,6 +50,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -82,6 +85,14 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private int statSN;
     private CommandWindow<Pdu> window;
     private final Map<Integer, Task> tasks = new HashMap<>();
+    /** When each command may start, by task attribute. */
+    private final TaskSet taskSet = new TaskSet();
+    /** Starts a command whose turn has come, unless a task management function aborted it. */
+    private final Consumer<Task> start = t -> {
+        if (!t.aborted) {
+            execute(t);
+        }
+    };
     private int nextTtt = 1;
     private final TextAccumulator textIn = new TextAccumulator(64 * 1024);
     private byte[] textOutPending;
@@ -284,6 +295,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             nextTtt = 1;
         }
         tasks.put(task.itt, task);
+        taskSet.enter(task);
         ByteBuf immediate = cmd.immediateData();
         int immediateLen = immediate == null ? 0 : immediate.readableBytes();
         if (immediateLen > 0) {
@@ -310,7 +322,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     /** Solicits more Data-Out, or executes once it has all. */
     private void continueTask(Task task) {
         if (!task.write || (task.allDataReceived() && task.nextOffset >= task.unsolicitedEnd)) {
-            execute(task);
+            task.state = Task.State.WAITING;
+            taskSet.startWhenAllowed(task, start);
             return;
         }
         while (task.solicited < task.transferLength && task.outstandingR2T < params.maxOutstandingR2T()) {
@@ -373,10 +386,18 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         sendResponse(task, ScsiResponse.builder().response(ScsiResponse.COMMAND_COMPLETED)
                 .status(ScsiResult.CHECK_CONDITION).senseData(sense));
         runDone(task);
+        taskSet.leave(task, start);
     }
 
     private void execute(Task task) {
         task.state = Task.State.EXECUTING;
+        if (task.attribute == Task.Attribute.ACA) {
+            // SAM-5 §8.6: an ACA command while no ACA condition exists (NACA is never
+            // accepted, so none ever does) ends with ILLEGAL REQUEST, INVALID MESSAGE ERROR.
+            task.releaseData();
+            finish(task, Sense.illegalRequest(Asc.INVALID_MESSAGE_ERROR).result(), null);
+            return;
+        }
         ScsiTask st = new ScsiTask(nexus, task.lun, task.cdb, task.expectedLength, task.takeData());
         if (!task.write) {
             // A small read served from memory completes here: two thread hand-offs cost more
@@ -464,7 +485,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Answers a command that has run, then starts those that waited for it. */
     private void finish(Task task, ScsiResult result, Throwable err) {
+        answer(task, result, err);
+        taskSet.leave(task, start);
+    }
+
+    private void answer(Task task, ScsiResult result, Throwable err) {
         task.state = Task.State.DONE;
         tasks.remove(task.itt, task);
         window.completed();
@@ -762,11 +789,15 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void abortAll(List<Task> affected, Runnable then) {
         int[] waiting = {0};
         for (Task t : affected) {
-            t.aborted = true;
-            if (t.state == Task.State.COLLECTING) {
+            t.aborted = true; // before any leaves: none of them may start now
+        }
+        for (Task t : affected) {
+            if (t.state == Task.State.COLLECTING || t.state == Task.State.WAITING) {
                 t.releaseData();
+                t.state = Task.State.DONE;
                 tasks.remove(t.itt, t);
                 window.completed();
+                taskSet.leave(t, start);
             } else if (t.state == Task.State.EXECUTING) {
                 waiting[0]++;
                 Runnable prev = t.onDone;
@@ -821,9 +852,10 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         for (Pdu held : window == null ? List.<Pdu>of() : window.drainHeld()) {
             held.release();
         }
+        taskSet.clear(); // nothing starts any more
         for (Task t : List.copyOf(tasks.values())) {
             t.aborted = true;
-            if (t.state == Task.State.COLLECTING) {
+            if (t.state == Task.State.COLLECTING || t.state == Task.State.WAITING) {
                 t.releaseData();
                 tasks.remove(t.itt);
             }

@@ -6,14 +6,43 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 
 /**
- * One SCSI command in flight on a connection: collecting Data-Out, executing, or answered.
+ * One SCSI command in flight on a connection: collecting Data-Out, waiting for its turn,
+ * executing, or answered.
  * Owned by the connection's event loop.
  *
  * <p>Data-Out is kept as a composite of retained slices of the received PDUs (no copy); it
  * passes to the SCSI layer with the task, which releases it.
  */
 final class Task {
-    enum State { COLLECTING, EXECUTING, DONE }
+    /** WAITING: all its data is in, and it waits for its turn to start ({@link TaskSet}). */
+    enum State { COLLECTING, WAITING, EXECUTING, DONE }
+
+    /** The task attribute (SAM-5 §8.6) a command is handled with. */
+    enum Attribute {
+        SIMPLE, ORDERED, HEAD_OF_QUEUE, ACA;
+
+        /**
+         * From the ATTR field (RFC 7143 §11.3.1): untagged is handled as simple; the reserved
+         * codes 5-7 as ordered, which lets nothing overtake a command we do not understand.
+         */
+        static Attribute of(int code) {
+            ScsiCommandPdu.TaskAttribute a = ScsiCommandPdu.TaskAttribute.fromCode(code);
+            if (a == null) {
+                return ORDERED;
+            }
+            return switch (a) {
+                case UNTAGGED, SIMPLE -> SIMPLE;
+                case ORDERED -> ORDERED;
+                case HEAD_OF_QUEUE -> HEAD_OF_QUEUE;
+                case ACA -> ACA;
+            };
+        }
+
+        /** Whether commands of this attribute hold others back (ORDERED, HEAD OF QUEUE). */
+        boolean orders() {
+            return this == ORDERED || this == HEAD_OF_QUEUE;
+        }
+    }
 
     final int itt;
     final long lun;
@@ -23,6 +52,7 @@ final class Task {
     final boolean write;
     final int cmdSN;
     final boolean immediate;
+    final Attribute attribute;
     /** Bytes of Data-Out the CDB asks for (residuals are reported against it). */
     final long dataOutNeeded;
     /** Bytes of Data-Out this task will accept: min(expected length, what the CDB needs). */
@@ -59,6 +89,7 @@ final class Task {
         this.write = cmd.write();
         this.cmdSN = cmd.cmdSN();
         this.immediate = cmd.immediate();
+        this.attribute = Attribute.of(cmd.attribute());
         this.dataOutNeeded = dataOutNeeded;
         this.transferLength = transferLength;
         this.tttBase = tttBase;

@@ -35,7 +35,8 @@ public enum Asc {
     CAPACITY_DATA_HAS_CHANGED(0x2a, 0x09),
     SAVING_PARAMETERS_NOT_SUPPORTED(0x39, 0x00),
     REPORTED_LUNS_DATA_HAS_CHANGED(0x3f, 0x0e),
-    INTERNAL_TARGET_FAILURE(0x44, 0x00);
+    INTERNAL_TARGET_FAILURE(0x44, 0x00),
+    INVALID_MESSAGE_ERROR(0x49, 0x00);
 
     private final int asc;
     private final int ascq;

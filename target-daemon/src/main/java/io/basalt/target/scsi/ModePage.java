@@ -27,13 +27,16 @@ enum ModePage {
         }
     },
     /**
-     * Control (SPC-5 §7.5.8): TST=000b, QUEUE ALGORITHM MODIFIER=1 (unrestricted reordering),
+     * Control (SPC-5 §7.5.8): TST=001b (a task set per I_T nexus: task attributes order only
+     * the commands of one session, and CLEAR TASK SET clears only its own), QUEUE ALGORITHM
+     * MODIFIER=1 (unrestricted reordering of simple commands),
      * D_SENSE=0 (fixed-format sense), SWP changeable, BUSY TIMEOUT PERIOD unlimited.
      */
     CONTROL(0x0a, 12) {
         @Override
         byte[] current(ModeParameters p) {
             byte[] b = header();
+            b[2] = 0x20;
             b[3] = 0x10;
             b[4] = (byte) (p.softwareWriteProtect() ? 0x08 : 0);
             Cdb.put16(b, 8, 0xffff);

@@ -108,7 +108,13 @@ public final class Wire {
 
     /** A SCSI Command (RFC 7143 §11.3) with the given CDB bytes (up to 16) and immediate data. */
     public static byte[] scsiCommandBhs(int itt, boolean read, boolean write, long expectedLength, int cmdSN, byte[] cdb) {
-        byte[] b = bhs(0x01, 0x80 | (read ? 0x40 : 0) | (write ? 0x20 : 0) | 0x01);
+        return scsiCommandBhs(itt, read, write, expectedLength, cmdSN, cdb, 1);
+    }
+
+    /** As above with the ATTR field (RFC 7143 §11.3.1): 1 simple, 2 ordered, 3 head of queue, 4 ACA. */
+    public static byte[] scsiCommandBhs(int itt, boolean read, boolean write, long expectedLength, int cmdSN, byte[] cdb,
+            int attribute) {
+        byte[] b = bhs(0x01, 0x80 | (read ? 0x40 : 0) | (write ? 0x20 : 0) | (attribute & 0x07));
         put64(b, 8, 0x0001000000000000L);
         put32(b, 16, itt);
         put32(b, 20, expectedLength);

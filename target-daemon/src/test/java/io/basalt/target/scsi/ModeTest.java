@@ -57,6 +57,8 @@ class ModeTest extends LunTest {
         assertEquals(BS, r.u32(20));
         assertEquals(0x0a, r.u8(24));
         assertEquals(0, r.u8(26) & 0x04, "D_SENSE=0: fixed format sense");
+        assertEquals(0x20, r.u8(26) & 0xe0, "TST=001b: a task set per I_T nexus");
+        assertEquals(0x10, r.u8(27) & 0xf0, "QUEUE ALGORITHM MODIFIER 1");
     }
 
     @Test

@@ -1,0 +1,263 @@
+package io.basalt.target.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.basalt.target.pdu.Wire;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Task attributes (SAM-5 §8.6) over a real connection and engine. The test holds every command
+ * handed to a worker until it runs it, so "has not started yet" is observable. A write of one
+ * 512-byte sector always goes to a worker (it reads the rest of its 4 KiB block); a read of
+ * one sector completes on the event loop at once when its turn has come. So a read that
+ * returns the sector's old contents (zeros) ran before the write; one that returns the new
+ * contents ran after it.
+ */
+class TaskAttributeTest {
+    private static final int SIMPLE = 1;
+    private static final int ORDERED = 2;
+    private static final int HEAD_OF_QUEUE = 3;
+    private static final int ACA = 4;
+    private static final byte[] SECTOR_WRITE = {0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+    private static final byte[] SECTOR_READ = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+
+    @TempDir
+    Path dir;
+    private final List<Runnable> held = new ArrayList<>();
+    private EmbeddedSession s;
+    private int cmdSN;
+    private final byte[] pattern = new byte[512];
+
+    @BeforeEach
+    void open() throws IOException {
+        s = new EmbeddedSession(dir, held::add);
+        cmdSN = s.firstCmdSN;
+        Arrays.fill(pattern, (byte) 0xa5);
+        // The first command reports the power-on unit attention; take it out of the way.
+        s.send(Wire.scsiCommandBhs(99, false, false, 0, cmdSN++, new byte[6]));
+        runHeld(held.size());
+        byte[] r = s.read();
+        assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
+        assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION: the power-on unit attention");
+    }
+
+    @AfterEach
+    void close() {
+        s.close();
+    }
+
+    @Test
+    void aSimpleReadMayOvertakeAnOlderSimpleWrite() {
+        write(1, SIMPLE);
+        read(2, SIMPLE);
+        assertReadData(2, new byte[512]); // QUEUE ALGORITHM MODIFIER 1: reordering allowed
+        runHeld(1);
+        assertResponse(1, 0);
+    }
+
+    @Test
+    void anOrderedReadWaitsForAnOlderSimpleWrite() {
+        write(1, SIMPLE);
+        read(2, ORDERED);
+        assertNull(s.poll(), "the ordered read waits");
+        runHeld(1);
+        assertResponse(1, 0);
+        assertReadData(2, pattern);
+        assertNothingMore();
+    }
+
+    @Test
+    void aSimpleReadWaitsForAnOlderOrderedWrite() {
+        write(1, ORDERED);
+        read(2, SIMPLE);
+        read(3, SIMPLE);
+        assertNull(s.poll(), "simple reads wait for the ordered write before them");
+        runHeld(1);
+        assertResponse(1, 0);
+        assertReadData(2, pattern);
+        assertReadData(3, pattern);
+        assertNothingMore();
+    }
+
+    @Test
+    void anOrderedWriteHoldsBackNewerWritesUntilItCompletes() {
+        write(1, ORDERED);
+        write(2, SIMPLE);
+        s.channel.runPendingTasks();
+        assertEquals(1, held.size(), "the simple write is not handed to a worker yet");
+        runHeld(1);
+        assertResponse(1, 0);
+        assertEquals(1, held.size(), "now it is");
+        runHeld(1);
+        assertResponse(2, 0);
+        assertNothingMore();
+    }
+
+    @Test
+    void headOfQueueStartsAtOnceAndHoldsBackSimpleCommands() {
+        write(1, ORDERED);
+        write(2, SIMPLE); // waits for the ordered write
+        read(3, HEAD_OF_QUEUE); // overtakes both
+        assertReadData(3, new byte[512]);
+        runHeld(1);
+        assertResponse(1, 0);
+        runHeld(1);
+        assertResponse(2, 0);
+
+        write(4, SIMPLE); // held by the test, so incomplete
+        byte[] other = {0x2a, 0, 0, 0, 0, 8, 0, 0, 1, 0}; // another 4 KiB block: LBA 8
+        s.send(Wire.frame(Wire.scsiCommandBhs(5, false, true, 512, cmdSN++, other, HEAD_OF_QUEUE), pattern));
+        read(6, SIMPLE);
+        s.channel.runPendingTasks();
+        assertEquals(2, held.size(), "the head-of-queue write started beside the older simple one");
+        assertNull(s.poll(), "the simple read waits for the head-of-queue write");
+        held.remove(1).run(); // the head-of-queue write completes first
+        s.channel.runPendingTasks();
+        assertResponse(5, 0);
+        assertReadData(6, pattern); // writes 1 and 2 put it there; it need not wait for write 4
+        runHeld(1);
+        assertResponse(4, 0);
+        assertNothingMore();
+    }
+
+    @Test
+    void abortingAWaitingOrderedCommandLetsTheOnesBehindItStart() {
+        write(1, SIMPLE);
+        write(2, ORDERED); // waits for write 1
+        read(3, SIMPLE); // waits for write 2
+        assertNull(s.poll());
+        s.send(abortTask(10, 2));
+        // Read 3 starts as write 2 leaves, before the abort is answered; it need not wait for
+        // write 1 (simple), and write 2 never ran.
+        assertReadData(3, new byte[512]);
+        assertTaskMgmtResponse(10, 0); // FUNCTION COMPLETE
+        runHeld(1);
+        assertResponse(1, 0);
+        assertEquals(0, held.size(), "the aborted write never reached a worker");
+        assertNothingMore();
+        for (ByteBuf in : s.inputs) {
+            assertEquals(0, in.refCnt(), "every received buffer was released, the aborted write's too");
+        }
+    }
+
+    @Test
+    void abortTaskSetStartsNoneOfTheWaitingCommands() {
+        write(1, SIMPLE);
+        write(2, ORDERED);
+        read(3, SIMPLE);
+        s.send(abortTaskSet(10));
+        s.channel.runPendingTasks();
+        assertNull(s.poll(), "the answer waits for the running write");
+        assertEquals(1, held.size(), "no waiting command was started by the abort");
+        runHeld(1);
+        assertTaskMgmtResponse(10, 0);
+        assertNothingMore();
+    }
+
+    @Test
+    void anAcaCommandIsRefusedAsNoAcaConditionExists() {
+        read(1, ACA);
+        byte[] r = s.read();
+        assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
+        assertEquals(1, Wire.get32(r, 16));
+        assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION");
+        byte[] sense = Arrays.copyOfRange(r, 48 + 2, 48 + 2 + Wire.u16(r, 48));
+        assertEquals(0x05, sense[2] & 0x0f, "ILLEGAL REQUEST");
+        assertEquals(0x49, sense[12] & 0xff, "INVALID MESSAGE ERROR");
+        assertEquals(0x00, sense[13] & 0xff);
+        read(2, SIMPLE);
+        assertReadData(2, new byte[512]); // the refused command holds nothing back
+    }
+
+    @Test
+    void reservedAttributeCodesAreHandledAsOrdered() {
+        write(1, SIMPLE);
+        read(2, 5);
+        assertNull(s.poll(), "the command with attribute code 5 waits like an ordered one");
+        runHeld(1);
+        assertResponse(1, 0);
+        assertReadData(2, pattern);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void write(int itt, int attribute) {
+        s.send(Wire.frame(Wire.scsiCommandBhs(itt, false, true, 512, cmdSN++, SECTOR_WRITE, attribute), pattern));
+        s.channel.runPendingTasks();
+    }
+
+    private void read(int itt, int attribute) {
+        s.send(Wire.scsiCommandBhs(itt, true, false, 512, cmdSN++, SECTOR_READ, attribute));
+        s.channel.runPendingTasks();
+    }
+
+    /** Runs the oldest {@code n} held hand-offs, then the event loop's pending work. */
+    private void runHeld(int n) {
+        for (int i = 0; i < n; i++) {
+            held.remove(0).run();
+        }
+        s.channel.runPendingTasks();
+    }
+
+    private void assertResponse(int itt, int status) {
+        byte[] r = s.read();
+        assertEquals(0x21, r[0] & 0x3f, "a SCSI Response for task " + itt);
+        assertEquals(itt, Wire.get32(r, 16));
+        assertEquals(status, Wire.u8(r, 3));
+    }
+
+    /** A Data-In carrying GOOD status (phase collapse) and {@code expected}. */
+    private void assertReadData(int itt, byte[] expected) {
+        byte[] d = s.read();
+        assertEquals(0x25, d[0] & 0x3f, "a Data-In for task " + itt);
+        assertEquals(itt, Wire.get32(d, 16));
+        assertEquals(0x01, d[1] & 0x01, "status in the Data-In");
+        assertEquals(0, Wire.u8(d, 3), "GOOD");
+        assertArrayEquals(expected, Arrays.copyOfRange(d, 48, 48 + expected.length), "task " + itt + "'s data");
+    }
+
+    private void assertTaskMgmtResponse(int itt, int response) {
+        byte[] r = s.read();
+        assertEquals(0x22, r[0] & 0x3f, "a Task Management Function Response");
+        assertEquals(itt, Wire.get32(r, 16));
+        assertEquals(response, Wire.u8(r, 2));
+    }
+
+    private void assertNothingMore() {
+        s.channel.runPendingTasks();
+        assertNull(s.poll(), "nothing else was sent");
+        assertEquals(0, held.size(), "nothing else was handed to a worker");
+    }
+
+    /** ABORT TASK (RFC 7143 §11.5.1) for LUN 1, immediate. */
+    private byte[] abortTask(int itt, int referenced) {
+        byte[] b = taskMgmt(itt, 1);
+        Wire.put32(b, 20, referenced);
+        return Wire.frame(b, new byte[0]);
+    }
+
+    private byte[] abortTaskSet(int itt) {
+        return Wire.frame(taskMgmt(itt, 2), new byte[0]);
+    }
+
+    private byte[] taskMgmt(int itt, int function) {
+        byte[] b = Wire.bhs(0x40 | 0x02, 0x80 | function);
+        Wire.put64(b, 8, 0x0001000000000000L);
+        Wire.put32(b, 16, itt);
+        Wire.put32(b, 20, 0xffffffff);
+        Wire.put32(b, 24, cmdSN);
+        Wire.put32(b, 28, 0);
+        return b;
+    }
+}
