@@ -89,8 +89,15 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private final TaskSet taskSet = new TaskSet();
     /** Starts a command whose turn has come, unless a task management function aborted it. */
     private final Consumer<Task> start = t -> {
-        if (!t.aborted) {
+        if (t.aborted) {
+            return;
+        }
+        try {
             execute(t);
+        } catch (RuntimeException e) { // answered, so it leaves and nothing waits on it forever
+            if (t.state != Task.State.DONE) {
+                finish(t, null, e);
+            }
         }
     };
     private int nextTtt = 1;
@@ -787,7 +794,10 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** Aborts tasks; {@code then} runs when every executing one has ended (SAM-5 §7.x). */
     private void abortAll(List<Task> affected, Runnable then) {
-        int[] waiting = {0};
+        // A latch: one count for this loop, one per executing task. A waiting command that
+        // leaves can start another (not aborted) command, and a failed hand-off of that one
+        // can end an affected task inside this loop; the answer still goes out once, last.
+        int[] waiting = {1};
         for (Task t : affected) {
             t.aborted = true; // before any leaves: none of them may start now
         }
@@ -811,7 +821,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 };
             }
         }
-        if (waiting[0] == 0) {
+        if (--waiting[0] == 0) {
             then.run();
         }
     }

@@ -26,15 +26,11 @@ final class Task {
          * codes 5-7 as ordered, which lets nothing overtake a command we do not understand.
          */
         static Attribute of(int code) {
-            ScsiCommandPdu.TaskAttribute a = ScsiCommandPdu.TaskAttribute.fromCode(code);
-            if (a == null) {
-                return ORDERED;
-            }
-            return switch (a) {
-                case UNTAGGED, SIMPLE -> SIMPLE;
-                case ORDERED -> ORDERED;
-                case HEAD_OF_QUEUE -> HEAD_OF_QUEUE;
-                case ACA -> ACA;
+            return switch (code) {
+                case 0, 1 -> SIMPLE;
+                case 3 -> HEAD_OF_QUEUE;
+                case 4 -> ACA;
+                default -> ORDERED; // 2, and the reserved 5-7
             };
         }
 
@@ -60,6 +56,10 @@ final class Task {
     State state = State.COLLECTING;
     final long startNanos = System.nanoTime();
     boolean aborted;
+    /** Its place in its connection's {@link TaskSet}: in it, and its neighbours there. */
+    boolean inSet;
+    Task older;
+    Task newer;
     /** Completion hooks of task management functions waiting for this task to end. */
     Runnable onDone;
 

@@ -1,7 +1,6 @@
 package io.basalt.target.iscsi;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -16,22 +15,33 @@ import java.util.function.Consumer;
  *       command there has completed (QUEUE ALGORITHM MODIFIER 1: simple commands may be
  *       reordered among themselves).</li>
  * </ul>
- * A command enters its task set when the connection takes it in CmdSN order, and leaves when it
- * is answered or aborted; collecting Data-Out does not wait, only starting does. While no
- * ORDERED or HEAD OF QUEUE command is incomplete, a simple command starts with one counter
- * test. Owned by the connection's event loop.
+ * A command enters when the connection takes it (in CmdSN order; an immediate command on
+ * arrival) and leaves when it is answered or aborted; collecting Data-Out does not wait, only
+ * starting does. The incomplete commands form a list threaded through the tasks themselves,
+ * so entering and leaving allocate nothing. While no ORDERED or HEAD OF QUEUE command is
+ * incomplete on any LU of the session, a simple command starts after one counter test;
+ * otherwise the list is walked. Owned by the connection's event loop.
  */
 final class TaskSet {
-    /** Incomplete commands of every LU, oldest first. */
-    private final LinkedHashSet<Task> incomplete = new LinkedHashSet<>();
-    /** Commands with all their data that may not start yet, oldest first. */
+    /** Oldest and newest incomplete command, of every LU. */
+    private Task head;
+    private Task tail;
+    /** Commands with all their data that may not start yet, in the order their data completed. */
     private final List<Task> waiting = new ArrayList<>();
     /** Incomplete commands that are ORDERED or HEAD OF QUEUE. */
     private int special;
     private boolean releasing;
 
     void enter(Task task) {
-        incomplete.add(task);
+        task.inSet = true;
+        task.older = tail;
+        task.newer = null;
+        if (tail == null) {
+            head = task;
+        } else {
+            tail.newer = task;
+        }
+        tail = task;
         if (task.attribute.orders()) {
             special++;
         }
@@ -51,13 +61,14 @@ final class TaskSet {
 
     /**
      * Removes {@code task} (answered, aborted or failed), then starts, through {@code start},
-     * every waiting command that may now start, oldest first. Re-entrant: a command that
-     * completes inside {@code start} leaves through here too.
+     * every waiting command that may now start. Re-entrant: a command that completes inside
+     * {@code start} leaves through here too. Does nothing for a task not in the set.
      */
     void leave(Task task, Consumer<Task> start) {
-        if (!incomplete.remove(task)) {
+        if (!task.inSet) {
             return;
         }
+        unlink(task);
         if (task.attribute.orders()) {
             special--;
         }
@@ -69,9 +80,35 @@ final class TaskSet {
 
     /** Forgets everything, when the connection has closed: nothing more starts. */
     void clear() {
-        incomplete.clear();
+        for (Task t = head; t != null; ) {
+            Task next = t.newer;
+            t.inSet = false;
+            t.older = null;
+            t.newer = null;
+            t = next;
+        }
+        head = null;
+        tail = null;
         waiting.clear();
         special = 0;
+    }
+
+    private void unlink(Task task) {
+        Task o = task.older;
+        Task n = task.newer;
+        if (o == null) {
+            head = n;
+        } else {
+            o.newer = n;
+        }
+        if (n == null) {
+            tail = o;
+        } else {
+            n.older = o;
+        }
+        task.older = null;
+        task.newer = null;
+        task.inSet = false;
     }
 
     private void release(Consumer<Task> start) {
@@ -89,7 +126,7 @@ final class TaskSet {
                         waiting.remove(i);
                         start.accept(t);
                         started = true;
-                        break; // starting may have completed commands: look again from the oldest
+                        break; // starting may have completed commands: look again from the start
                     }
                 }
             }
@@ -107,7 +144,7 @@ final class TaskSet {
             return true; // only simple commands are incomplete
         }
         boolean older = true;
-        for (Task t : incomplete) {
+        for (Task t = head; t != null; t = t.newer) {
             if (t == task) {
                 older = false;
                 continue;

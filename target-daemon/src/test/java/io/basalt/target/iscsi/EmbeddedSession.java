@@ -24,7 +24,7 @@ import java.util.concurrent.Executor;
 
 /**
  * One logged-in session of a real {@link IscsiConnection} on an {@link EmbeddedChannel}, over
- * a real engine with one 1 MiB volume of 512-byte blocks as LUN 1. The test supplies the
+ * a real engine with two 1 MiB volumes of 512-byte blocks as LUNs 1 and 2. The test supplies the
  * worker executor, so it decides when handed-off commands run. PDUs go in as raw bytes and
  * come out as raw bytes.
  */
@@ -37,12 +37,16 @@ final class EmbeddedSession implements AutoCloseable {
     final List<ByteBuf> inputs = new ArrayList<>();
     /** The ExpCmdSN of the login response: the first command's CmdSN. */
     final int firstCmdSN;
+    /** MaxCmdSN - ExpCmdSN at login: the window with nothing in flight. */
+    final int idleWindow;
 
     EmbeddedSession(Path dir, Executor workers) throws IOException {
         engine = BlockEngine.open(dir, EngineConfig.defaults().reserveBytes(0).segmentBytes(16 << 20));
-        Volume v = engine.createVolume(new VolumeSpec("embedded", 1 << 20, false));
         IscsiTarget t = new IscsiTarget(IQN);
-        t.addLun(1, new EngineBlockDevice(v, 512));
+        for (int lun = 1; lun <= 2; lun++) {
+            Volume v = engine.createVolume(new VolumeSpec("embedded" + lun, 1 << 20, false));
+            t.addLun(lun, new EngineBlockDevice(v, 512));
+        }
         TargetRegistry registry = new TargetRegistry();
         registry.put(new TargetRegistry.Target(IQN, t, true, Set.of(), Map.of()));
         channel = new EmbeddedChannel(PduDecoder.forTarget(), new PduEncoder(),
@@ -54,6 +58,7 @@ final class EmbeddedSession implements AutoCloseable {
         assertEquals(0x23, login[0] & 0x3f, "a Login Response");
         assertEquals(0, Wire.u16(login, 36), "login succeeded");
         firstCmdSN = Wire.get32(login, 28);
+        idleWindow = Wire.get32(login, 32) - firstCmdSN;
     }
 
     void send(byte[] pdu) {

@@ -44,12 +44,15 @@ class TaskAttributeTest {
         s = new EmbeddedSession(dir, held::add);
         cmdSN = s.firstCmdSN;
         Arrays.fill(pattern, (byte) 0xa5);
-        // The first command reports the power-on unit attention; take it out of the way.
-        s.send(Wire.scsiCommandBhs(99, false, false, 0, cmdSN++, new byte[6]));
-        runHeld(held.size());
-        byte[] r = s.read();
-        assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
-        assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION: the power-on unit attention");
+        // The first command to each LU reports the power-on unit attention; take it out of the way.
+        for (byte[] tur : List.of(Wire.scsiCommandBhs(98, false, false, 0, cmdSN++, new byte[6]),
+                onLun2(Wire.scsiCommandBhs(99, false, false, 0, cmdSN++, new byte[6])))) {
+            s.send(tur);
+            runHeld(held.size());
+            byte[] r = s.read();
+            assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
+            assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION: the power-on unit attention");
+        }
     }
 
     @AfterEach
@@ -108,6 +111,7 @@ class TaskAttributeTest {
     void headOfQueueStartsAtOnceAndHoldsBackSimpleCommands() {
         write(1, ORDERED);
         write(2, SIMPLE); // waits for the ordered write
+        assertEquals(1, held.size(), "the simple write waits");
         read(3, HEAD_OF_QUEUE); // overtakes both
         assertReadData(3, new byte[512]);
         runHeld(1);
@@ -143,12 +147,10 @@ class TaskAttributeTest {
         assertReadData(3, new byte[512]);
         assertTaskMgmtResponse(10, 0); // FUNCTION COMPLETE
         runHeld(1);
-        assertResponse(1, 0);
+        assertIdleWindow(assertResponse(1, 0));
         assertEquals(0, held.size(), "the aborted write never reached a worker");
         assertNothingMore();
-        for (ByteBuf in : s.inputs) {
-            assertEquals(0, in.refCnt(), "every received buffer was released, the aborted write's too");
-        }
+        assertAllReleased();
     }
 
     @Test
@@ -161,8 +163,9 @@ class TaskAttributeTest {
         assertNull(s.poll(), "the answer waits for the running write");
         assertEquals(1, held.size(), "no waiting command was started by the abort");
         runHeld(1);
-        assertTaskMgmtResponse(10, 0);
+        assertIdleWindow(assertTaskMgmtResponse(10, 0));
         assertNothingMore();
+        assertAllReleased();
     }
 
     @Test
@@ -181,13 +184,101 @@ class TaskAttributeTest {
     }
 
     @Test
+    void anAcaWriteIsRefusedAndItsDataReleased() {
+        write(1, ACA);
+        byte[] r = s.read();
+        assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION");
+        assertEquals(0x49, r[48 + 2 + 12] & 0xff, "INVALID MESSAGE ERROR");
+        assertEquals(0, held.size(), "nothing was written");
+        read(2, SIMPLE);
+        assertReadData(2, new byte[512]);
+        assertAllReleased();
+    }
+
+    @Test
     void reservedAttributeCodesAreHandledAsOrdered() {
-        write(1, SIMPLE);
-        read(2, 5);
-        assertNull(s.poll(), "the command with attribute code 5 waits like an ordered one");
+        int itt = 1;
+        for (int code = 5; code <= 7; code++) {
+            write(itt, SIMPLE);
+            read(itt + 1, code);
+            assertNull(s.poll(), "the command with attribute code " + code + " waits like an ordered one");
+            runHeld(1);
+            assertResponse(itt, 0);
+            assertReadData(itt + 1, pattern);
+            itt += 2;
+        }
+    }
+
+    @Test
+    void commandsOnAnotherLuAreNotHeldBack() {
+        write(1, ORDERED); // LUN 1, held
+        s.send(onLun2(Wire.scsiCommandBhs(2, true, false, 512, cmdSN++, SECTOR_READ, SIMPLE)));
+        s.send(onLun2(Wire.scsiCommandBhs(3, true, false, 512, cmdSN++, SECTOR_READ, ORDERED)));
+        s.channel.runPendingTasks();
+        assertReadData(2, new byte[512]);
+        assertReadData(3, new byte[512]);
+        read(4, SIMPLE); // LUN 1: waits
+        assertNull(s.poll());
+        runHeld(1);
+        assertResponse(1, 0);
+        assertReadData(4, pattern);
+        assertNothingMore();
+    }
+
+    @Test
+    void aHeadOfQueueCommandHoldsBackAnOrderedOne() {
+        write(1, HEAD_OF_QUEUE);
+        read(2, ORDERED);
+        assertNull(s.poll(), "the ordered read waits for the head-of-queue write");
         runHeld(1);
         assertResponse(1, 0);
         assertReadData(2, pattern);
+        assertNothingMore();
+    }
+
+    @Test
+    void anOlderWriteStillCollectingDataHoldsBackAnOrderedRead() {
+        s.send(Wire.scsiCommandBhs(1, false, true, 512, cmdSN++, SECTOR_WRITE, SIMPLE)); // no data
+        s.channel.runPendingTasks();
+        int ttt = assertR2T(1);
+        read(2, ORDERED);
+        assertNull(s.poll(), "the ordered read waits for the write, which has not started");
+        s.send(Wire.frame(Wire.dataOutBhs(1, ttt, 0, 0, true), pattern));
+        s.channel.runPendingTasks();
+        assertEquals(1, held.size(), "the write started once its data was in");
+        runHeld(1);
+        assertResponse(1, 0);
+        assertReadData(2, pattern);
+        assertNothingMore();
+    }
+
+    @Test
+    void aWaitingWriteStillReceivesItsData() {
+        write(1, ORDERED); // held
+        s.send(Wire.scsiCommandBhs(2, false, true, 512, cmdSN++, SECTOR_WRITE, SIMPLE)); // no data
+        s.channel.runPendingTasks();
+        int ttt = assertR2T(2); // solicited although the write will have to wait
+        s.send(Wire.frame(Wire.dataOutBhs(2, ttt, 0, 0, true), pattern));
+        s.channel.runPendingTasks();
+        assertNull(s.poll());
+        assertEquals(1, held.size(), "the simple write waits for the ordered one");
+        runHeld(1);
+        assertResponse(1, 0);
+        assertEquals(1, held.size(), "now it starts");
+        runHeld(1);
+        assertIdleWindow(assertResponse(2, 0));
+        assertNothingMore();
+    }
+
+    @Test
+    void closingReleasesWaitingCommands() {
+        write(1, SIMPLE); // held
+        write(2, ORDERED); // waits, data in
+        read(3, SIMPLE); // waits
+        s.channel.close();
+        runHeld(1); // the write that was running ends after the close
+        assertEquals(0, held.size(), "no waiting command started after the close");
+        assertAllReleased();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -210,11 +301,38 @@ class TaskAttributeTest {
         s.channel.runPendingTasks();
     }
 
-    private void assertResponse(int itt, int status) {
+    private byte[] assertResponse(int itt, int status) {
         byte[] r = s.read();
         assertEquals(0x21, r[0] & 0x3f, "a SCSI Response for task " + itt);
         assertEquals(itt, Wire.get32(r, 16));
         assertEquals(status, Wire.u8(r, 3));
+        return r;
+    }
+
+    /** An R2T for {@code itt}'s first 512 bytes; returns its target transfer tag. */
+    private int assertR2T(int itt) {
+        byte[] r = s.read();
+        assertEquals(0x31, r[0] & 0x3f, "an R2T for task " + itt);
+        assertEquals(itt, Wire.get32(r, 16));
+        assertEquals(0, Wire.get32(r, 40), "buffer offset");
+        assertEquals(512, Wire.get32(r, 44), "desired length");
+        return Wire.get32(r, 20);
+    }
+
+    /** Every command has left the CmdSN window: MaxCmdSN - ExpCmdSN is back to its login value. */
+    private void assertIdleWindow(byte[] pdu) {
+        assertEquals(s.idleWindow, Wire.get32(pdu, 32) - Wire.get32(pdu, 28), "the CmdSN window");
+    }
+
+    private void assertAllReleased() {
+        for (ByteBuf in : s.inputs) {
+            assertEquals(0, in.refCnt(), "every received buffer was released");
+        }
+    }
+
+    private static byte[] onLun2(byte[] bhs) {
+        Wire.put64(bhs, 8, 0x0002000000000000L);
+        return bhs;
     }
 
     /** A Data-In carrying GOOD status (phase collapse) and {@code expected}. */
@@ -227,11 +345,12 @@ class TaskAttributeTest {
         assertArrayEquals(expected, Arrays.copyOfRange(d, 48, 48 + expected.length), "task " + itt + "'s data");
     }
 
-    private void assertTaskMgmtResponse(int itt, int response) {
+    private byte[] assertTaskMgmtResponse(int itt, int response) {
         byte[] r = s.read();
         assertEquals(0x22, r[0] & 0x3f, "a Task Management Function Response");
         assertEquals(itt, Wire.get32(r, 16));
         assertEquals(response, Wire.u8(r, 2));
+        return r;
     }
 
     private void assertNothingMore() {
