@@ -47,6 +47,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -451,6 +452,16 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** Runs a command on the calling worker; its outcome goes back to the event loop. */
     private void run(Task task, ScsiTask st) {
+        if (task.aborted) {
+            // Aborted while queued for a worker: it does not run (it would write, or take a
+            // unit attention meant for the initiator's next command). Nothing is answered.
+            ByteBuf data = st.dataOut();
+            if (data != null && data.refCnt() > 0) {
+                data.release();
+            }
+            ctx.executor().execute(() -> finish(task, null, null));
+            return;
+        }
         try {
             target.port().execute(st).whenComplete((result, err) ->
                     ctx.executor().execute(() -> finish(task, result, err)));
@@ -745,6 +756,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         int function = req.function();
         long lun = decodeLun(req.lun());
         List<Task> affected = new ArrayList<>();
+        CompletableFuture<Void> othersDone = null;
         int response = TaskMgmtResponse.FUNCTION_COMPLETE;
         switch (function) {
             case 1 -> { // ABORT TASK
@@ -770,11 +782,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 } else {
                     tasks.values().stream().filter(t -> t.lun == lun).forEach(affected::add);
                     target.port().resetLun(lun, nexus);
+                    othersDone = abortOtherSessions(lun);
                 }
             }
             case 6, 7 -> { // TARGET WARM RESET, TARGET COLD RESET
                 affected.addAll(tasks.values());
                 target.port().resetTarget(nexus);
+                othersDone = abortOtherSessions(-1);
             }
             case 4 -> response = TaskMgmtResponse.FUNCTION_NOT_SUPPORTED; // CLEAR ACA: no ACA
             case 8 -> response = TaskMgmtResponse.REASSIGNMENT_NOT_SUPPORTED; // ERL 0
@@ -789,7 +803,54 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(TaskMgmtResponse.builder().itt(itt).response(finalResponse)
                     .sequence(statSN++, window.expCmdSN(), window.maxCmdSN()).build()).addListener(after);
         };
-        abortAll(affected, answer);
+        if (othersDone == null) {
+            abortAll(affected, answer);
+        } else {
+            CompletableFuture<Void> others = othersDone;
+            abortAll(affected, () -> others.whenComplete((v, e) -> ctx.executor().execute(answer)));
+        }
+    }
+
+    /**
+     * A reset aborts the commands of every session on the LU (SAM-5 §6.3), not only the
+     * issuer's: asks every other session of this target to abort its commands on {@code lun}
+     * (every LU when negative). Completes once all of theirs that were executing have ended.
+     */
+    private CompletableFuture<Void> abortOtherSessions(long lun) {
+        List<IscsiConnection> others = sessions.others(target.name(), this);
+        CompletableFuture<?>[] done = new CompletableFuture<?>[others.size()];
+        for (int i = 0; i < done.length; i++) {
+            done[i] = others.get(i).abortForReset(lun);
+        }
+        return CompletableFuture.allOf(done);
+    }
+
+    /**
+     * For a reset another session issued: aborts this session's commands on {@code lun} (every
+     * LU when negative) without answering them (the control mode page's TAS is 0; the reset's
+     * unit attention tells the initiator). Completes once the executing ones have ended. Any
+     * thread.
+     */
+    CompletableFuture<Void> abortForReset(long lun) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            ctx.executor().execute(() -> {
+                if (phase != Phase.FULL_FEATURE || !ctx.channel().isActive()) {
+                    done.complete(null); // closing: its commands end with the connection
+                    return;
+                }
+                List<Task> affected = new ArrayList<>();
+                for (Task t : tasks.values()) {
+                    if (lun < 0 || t.lun == lun) {
+                        affected.add(t);
+                    }
+                }
+                abortAll(affected, () -> done.complete(null));
+            });
+        } catch (RejectedExecutionException e) { // its event loop has stopped
+            done.complete(null);
+        }
+        return done;
     }
 
     /** Aborts tasks; {@code then} runs when every executing one has ended (SAM-5 §7.x). */

@@ -1,5 +1,7 @@
 package io.basalt.target.iscsi;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,17 @@ final class SessionRegistry {
 
     IscsiConnection find(Key key) {
         return byKey.get(key);
+    }
+
+    /** The live sessions logged in to {@code target} other than {@code self}. */
+    List<IscsiConnection> others(String target, IscsiConnection self) {
+        List<IscsiConnection> out = new ArrayList<>();
+        byKey.forEach((k, c) -> {
+            if (c != self && target.equals(k.target())) {
+                out.add(c);
+            }
+        });
+        return out;
     }
 
     /** A new non-zero 16-bit TSIH. */

@@ -55,7 +55,8 @@ final class Task {
     final long transferLength;
     State state = State.COLLECTING;
     final long startNanos = System.nanoTime();
-    boolean aborted;
+    /** Set on the event loop; a worker reads it before running the command. */
+    volatile boolean aborted;
     /** Its place in its connection's {@link TaskSet}: in it, and its neighbours there. */
     boolean inSet;
     Task older;

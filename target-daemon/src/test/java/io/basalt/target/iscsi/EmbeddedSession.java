@@ -31,7 +31,10 @@ import java.util.concurrent.Executor;
 final class EmbeddedSession implements AutoCloseable {
     static final String IQN = "iqn.2026-11.io.basalt:embedded";
 
+    /** The engine, when this session opened it (the first of a target's sessions). */
     private final BlockEngine engine;
+    private final TargetRegistry registry;
+    private final SessionRegistry sessions;
     final EmbeddedChannel channel;
     /** Every buffer given to the channel, to check that all were released. */
     final List<ByteBuf> inputs = new ArrayList<>();
@@ -39,32 +42,118 @@ final class EmbeddedSession implements AutoCloseable {
     final int firstCmdSN;
     /** MaxCmdSN - ExpCmdSN at login: the window with nothing in flight. */
     final int idleWindow;
+    private int cmdSN;
 
     EmbeddedSession(Path dir, Executor workers) throws IOException {
-        engine = BlockEngine.open(dir, EngineConfig.defaults().reserveBytes(0).segmentBytes(16 << 20));
-        IscsiTarget t = new IscsiTarget(IQN);
-        for (int lun = 1; lun <= 2; lun++) {
-            Volume v = engine.createVolume(new VolumeSpec("embedded" + lun, 1 << 20, false));
-            t.addLun(lun, new EngineBlockDevice(v, 512));
+        this(BlockEngine.open(dir, EngineConfig.defaults().reserveBytes(0).segmentBytes(16 << 20)), null, null,
+                workers, 0x400000000001L);
+    }
+
+    private EmbeddedSession(BlockEngine engine, TargetRegistry registry, SessionRegistry sessions, Executor workers,
+            long isid) {
+        this.engine = registry == null ? engine : null;
+        if (registry == null) {
+            IscsiTarget t = new IscsiTarget(IQN);
+            for (int lun = 1; lun <= 2; lun++) {
+                Volume v = engine.createVolume(new VolumeSpec("embedded" + lun, 1 << 20, false));
+                t.addLun(lun, new EngineBlockDevice(v, 512));
+            }
+            registry = new TargetRegistry();
+            registry.put(new TargetRegistry.Target(IQN, t, true, Set.of(), Map.of()));
+            sessions = new SessionRegistry();
         }
-        TargetRegistry registry = new TargetRegistry();
-        registry.put(new TargetRegistry.Target(IQN, t, true, Set.of(), Map.of()));
+        this.registry = registry;
+        this.sessions = sessions;
         channel = new EmbeddedChannel(PduDecoder.forTarget(), new PduEncoder(),
-                new IscsiConnection(registry, new SessionRegistry(), LoginSettings.defaults(), workers));
+                new IscsiConnection(registry, sessions, LoginSettings.defaults(), workers));
         byte[] text = TextParameters.of("InitiatorName", "iqn.2026-11.test:init", "TargetName", IQN,
                 "SessionType", "Normal", "ImmediateData", "Yes", "InitialR2T", "No").encode();
-        send(Wire.frame(Wire.loginBhs(true, false, 1, 3, 0x400000000001L, 1), text));
+        send(Wire.frame(Wire.loginBhs(true, false, 1, 3, isid, 1), text));
         byte[] login = read();
         assertEquals(0x23, login[0] & 0x3f, "a Login Response");
         assertEquals(0, Wire.u16(login, 36), "login succeeded");
         firstCmdSN = Wire.get32(login, 28);
         idleWindow = Wire.get32(login, 32) - firstCmdSN;
+        cmdSN = firstCmdSN;
+    }
+
+    /** Another session (another ISID) to the same target, on its own channel. */
+    EmbeddedSession another(Executor workers, long isid) {
+        return new EmbeddedSession(null, registry, sessions, workers, isid);
     }
 
     void send(byte[] pdu) {
         ByteBuf in = Wire.buf(pdu);
         inputs.add(in);
         channel.writeInbound(in);
+    }
+
+    /**
+     * Sends TEST UNIT READY to LUNs 1 and 2, running hand-offs held in {@code held}, and checks
+     * each reports the power-on unit attention: afterwards commands see none.
+     */
+    void clearUnitAttentions(List<Runnable> held) {
+        for (byte[] tur : List.of(Wire.scsiCommandBhs(98, false, false, 0, cmdSN++, new byte[6]),
+                onLun2(Wire.scsiCommandBhs(99, false, false, 0, cmdSN++, new byte[6])))) {
+            send(tur);
+            channel.runPendingTasks();
+            while (!held.isEmpty()) {
+                held.remove(0).run();
+            }
+            channel.runPendingTasks();
+            byte[] r = read();
+            assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
+            assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION: the power-on unit attention");
+        }
+    }
+
+    /** The CmdSN for the next command. */
+    int nextCmdSN() {
+        return cmdSN++;
+    }
+
+    /** A task management request (RFC 7143 §11.5) for {@code lun}, immediate, framed. */
+    byte[] taskMgmt(int itt, int function, int lun, int referenced) {
+        byte[] b = Wire.bhs(0x40 | 0x02, 0x80 | function);
+        Wire.put64(b, 8, ((long) lun) << 48);
+        Wire.put32(b, 16, itt);
+        Wire.put32(b, 20, referenced);
+        Wire.put32(b, 24, cmdSN);
+        return Wire.frame(b, new byte[0]);
+    }
+
+    /** The next PDU is a SCSI Response for {@code itt} with {@code status}; returns it. */
+    byte[] assertResponse(int itt, int status) {
+        byte[] r = read();
+        assertEquals(0x21, r[0] & 0x3f, "a SCSI Response for task " + itt);
+        assertEquals(itt, Wire.get32(r, 16));
+        assertEquals(status, Wire.u8(r, 3));
+        return r;
+    }
+
+    /** The next PDU is a Task Management Function Response for {@code itt}; returns it. */
+    byte[] assertTaskMgmtResponse(int itt, int response) {
+        byte[] r = read();
+        assertEquals(0x22, r[0] & 0x3f, "a Task Management Function Response");
+        assertEquals(itt, Wire.get32(r, 16));
+        assertEquals(response, Wire.u8(r, 2));
+        return r;
+    }
+
+    /** Every command has left the CmdSN window: MaxCmdSN - ExpCmdSN is back to its login value. */
+    void assertIdleWindow(byte[] pdu) {
+        assertEquals(idleWindow, Wire.get32(pdu, 32) - Wire.get32(pdu, 28), "the CmdSN window");
+    }
+
+    void assertAllReleased() {
+        for (ByteBuf in : inputs) {
+            assertEquals(0, in.refCnt(), "every received buffer was released");
+        }
+    }
+
+    static byte[] onLun2(byte[] bhs) {
+        Wire.put64(bhs, 8, 0x0002000000000000L);
+        return bhs;
     }
 
     /** The next PDU the target sent; fails if there is none. */
@@ -90,6 +179,8 @@ final class EmbeddedSession implements AutoCloseable {
     @Override
     public void close() {
         channel.finishAndReleaseAll();
-        engine.close();
+        if (engine != null) {
+            engine.close();
+        }
     }
 }

@@ -36,23 +36,13 @@ class TaskAttributeTest {
     Path dir;
     private final List<Runnable> held = new ArrayList<>();
     private EmbeddedSession s;
-    private int cmdSN;
     private final byte[] pattern = new byte[512];
 
     @BeforeEach
     void open() throws IOException {
         s = new EmbeddedSession(dir, held::add);
-        cmdSN = s.firstCmdSN;
         Arrays.fill(pattern, (byte) 0xa5);
-        // The first command to each LU reports the power-on unit attention; take it out of the way.
-        for (byte[] tur : List.of(Wire.scsiCommandBhs(98, false, false, 0, cmdSN++, new byte[6]),
-                onLun2(Wire.scsiCommandBhs(99, false, false, 0, cmdSN++, new byte[6])))) {
-            s.send(tur);
-            runHeld(held.size());
-            byte[] r = s.read();
-            assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
-            assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION: the power-on unit attention");
-        }
+        s.clearUnitAttentions(held);
     }
 
     @AfterEach
@@ -121,7 +111,7 @@ class TaskAttributeTest {
 
         write(4, SIMPLE); // held by the test, so incomplete
         byte[] other = {0x2a, 0, 0, 0, 0, 8, 0, 0, 1, 0}; // another 4 KiB block: LBA 8
-        s.send(Wire.frame(Wire.scsiCommandBhs(5, false, true, 512, cmdSN++, other, HEAD_OF_QUEUE), pattern));
+        s.send(Wire.frame(Wire.scsiCommandBhs(5, false, true, 512, s.nextCmdSN(), other, HEAD_OF_QUEUE), pattern));
         read(6, SIMPLE);
         s.channel.runPendingTasks();
         assertEquals(2, held.size(), "the head-of-queue write started beside the older simple one");
@@ -212,8 +202,8 @@ class TaskAttributeTest {
     @Test
     void commandsOnAnotherLuAreNotHeldBack() {
         write(1, ORDERED); // LUN 1, held
-        s.send(onLun2(Wire.scsiCommandBhs(2, true, false, 512, cmdSN++, SECTOR_READ, SIMPLE)));
-        s.send(onLun2(Wire.scsiCommandBhs(3, true, false, 512, cmdSN++, SECTOR_READ, ORDERED)));
+        s.send(onLun2(Wire.scsiCommandBhs(2, true, false, 512, s.nextCmdSN(), SECTOR_READ, SIMPLE)));
+        s.send(onLun2(Wire.scsiCommandBhs(3, true, false, 512, s.nextCmdSN(), SECTOR_READ, ORDERED)));
         s.channel.runPendingTasks();
         assertReadData(2, new byte[512]);
         assertReadData(3, new byte[512]);
@@ -238,7 +228,7 @@ class TaskAttributeTest {
 
     @Test
     void anOlderWriteStillCollectingDataHoldsBackAnOrderedRead() {
-        s.send(Wire.scsiCommandBhs(1, false, true, 512, cmdSN++, SECTOR_WRITE, SIMPLE)); // no data
+        s.send(Wire.scsiCommandBhs(1, false, true, 512, s.nextCmdSN(), SECTOR_WRITE, SIMPLE)); // no data
         s.channel.runPendingTasks();
         int ttt = assertR2T(1);
         read(2, ORDERED);
@@ -255,7 +245,7 @@ class TaskAttributeTest {
     @Test
     void aWaitingWriteStillReceivesItsData() {
         write(1, ORDERED); // held
-        s.send(Wire.scsiCommandBhs(2, false, true, 512, cmdSN++, SECTOR_WRITE, SIMPLE)); // no data
+        s.send(Wire.scsiCommandBhs(2, false, true, 512, s.nextCmdSN(), SECTOR_WRITE, SIMPLE)); // no data
         s.channel.runPendingTasks();
         int ttt = assertR2T(2); // solicited although the write will have to wait
         s.send(Wire.frame(Wire.dataOutBhs(2, ttt, 0, 0, true), pattern));
@@ -284,12 +274,12 @@ class TaskAttributeTest {
     // ------------------------------------------------------------------ helpers
 
     private void write(int itt, int attribute) {
-        s.send(Wire.frame(Wire.scsiCommandBhs(itt, false, true, 512, cmdSN++, SECTOR_WRITE, attribute), pattern));
+        s.send(Wire.frame(Wire.scsiCommandBhs(itt, false, true, 512, s.nextCmdSN(), SECTOR_WRITE, attribute), pattern));
         s.channel.runPendingTasks();
     }
 
     private void read(int itt, int attribute) {
-        s.send(Wire.scsiCommandBhs(itt, true, false, 512, cmdSN++, SECTOR_READ, attribute));
+        s.send(Wire.scsiCommandBhs(itt, true, false, 512, s.nextCmdSN(), SECTOR_READ, attribute));
         s.channel.runPendingTasks();
     }
 
@@ -302,11 +292,7 @@ class TaskAttributeTest {
     }
 
     private byte[] assertResponse(int itt, int status) {
-        byte[] r = s.read();
-        assertEquals(0x21, r[0] & 0x3f, "a SCSI Response for task " + itt);
-        assertEquals(itt, Wire.get32(r, 16));
-        assertEquals(status, Wire.u8(r, 3));
-        return r;
+        return s.assertResponse(itt, status);
     }
 
     /** An R2T for {@code itt}'s first 512 bytes; returns its target transfer tag. */
@@ -319,20 +305,16 @@ class TaskAttributeTest {
         return Wire.get32(r, 20);
     }
 
-    /** Every command has left the CmdSN window: MaxCmdSN - ExpCmdSN is back to its login value. */
     private void assertIdleWindow(byte[] pdu) {
-        assertEquals(s.idleWindow, Wire.get32(pdu, 32) - Wire.get32(pdu, 28), "the CmdSN window");
+        s.assertIdleWindow(pdu);
     }
 
     private void assertAllReleased() {
-        for (ByteBuf in : s.inputs) {
-            assertEquals(0, in.refCnt(), "every received buffer was released");
-        }
+        s.assertAllReleased();
     }
 
     private static byte[] onLun2(byte[] bhs) {
-        Wire.put64(bhs, 8, 0x0002000000000000L);
-        return bhs;
+        return EmbeddedSession.onLun2(bhs);
     }
 
     /** A Data-In carrying GOOD status (phase collapse) and {@code expected}. */
@@ -346,11 +328,7 @@ class TaskAttributeTest {
     }
 
     private byte[] assertTaskMgmtResponse(int itt, int response) {
-        byte[] r = s.read();
-        assertEquals(0x22, r[0] & 0x3f, "a Task Management Function Response");
-        assertEquals(itt, Wire.get32(r, 16));
-        assertEquals(response, Wire.u8(r, 2));
-        return r;
+        return s.assertTaskMgmtResponse(itt, response);
     }
 
     private void assertNothingMore() {
@@ -359,24 +337,12 @@ class TaskAttributeTest {
         assertEquals(0, held.size(), "nothing else was handed to a worker");
     }
 
-    /** ABORT TASK (RFC 7143 §11.5.1) for LUN 1, immediate. */
+    /** ABORT TASK (RFC 7143 §11.5.1) for LUN 1. */
     private byte[] abortTask(int itt, int referenced) {
-        byte[] b = taskMgmt(itt, 1);
-        Wire.put32(b, 20, referenced);
-        return Wire.frame(b, new byte[0]);
+        return s.taskMgmt(itt, 1, 1, referenced);
     }
 
     private byte[] abortTaskSet(int itt) {
-        return Wire.frame(taskMgmt(itt, 2), new byte[0]);
-    }
-
-    private byte[] taskMgmt(int itt, int function) {
-        byte[] b = Wire.bhs(0x40 | 0x02, 0x80 | function);
-        Wire.put64(b, 8, 0x0001000000000000L);
-        Wire.put32(b, 16, itt);
-        Wire.put32(b, 20, 0xffffffff);
-        Wire.put32(b, 24, cmdSN);
-        Wire.put32(b, 28, 0);
-        return b;
+        return s.taskMgmt(itt, 2, 1, 0xffffffff);
     }
 }
