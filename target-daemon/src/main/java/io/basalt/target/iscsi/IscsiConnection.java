@@ -212,6 +212,9 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             IscsiConnection old = sessions.register(sessionKey, this);
             if (old != null && old != this) {
                 LOG.info("session reinstatement for " + nexus.initiatorPort() + ": closing the old session");
+                // The I_T nexus was lost and is back: its state goes now, before this session's
+                // first command, not whenever the old connection's close is processed.
+                target.port().nexusGone(nexus);
                 old.ctx.channel().eventLoop().execute(old::closeForReinstatement);
             }
         }
@@ -757,6 +760,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         long lun = decodeLun(req.lun());
         List<Task> affected = new ArrayList<>();
         CompletableFuture<Void> othersDone = null;
+        Runnable reset = null;
         int response = TaskMgmtResponse.FUNCTION_COMPLETE;
         switch (function) {
             case 1 -> { // ABORT TASK
@@ -781,14 +785,15 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     response = TaskMgmtResponse.LUN_DOES_NOT_EXIST;
                 } else {
                     tasks.values().stream().filter(t -> t.lun == lun).forEach(affected::add);
-                    target.port().resetLun(lun, nexus);
-                    othersDone = abortOtherSessions(lun);
+                    reset = () -> target.port().resetLun(lun, nexus);
+                    othersDone = abortOtherSessions(lun, false);
                 }
             }
             case 6, 7 -> { // TARGET WARM RESET, TARGET COLD RESET
                 affected.addAll(tasks.values());
-                target.port().resetTarget(nexus);
-                othersDone = abortOtherSessions(-1);
+                reset = () -> target.port().resetTarget(nexus);
+                // RFC 7143 §11.5.1: after a cold reset the target closes every connection.
+                othersDone = abortOtherSessions(-1, function == 7);
             }
             case 4 -> response = TaskMgmtResponse.FUNCTION_NOT_SUPPORTED; // CLEAR ACA: no ACA
             case 8 -> response = TaskMgmtResponse.REASSIGNMENT_NOT_SUPPORTED; // ERL 0
@@ -797,7 +802,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         int itt = req.itt();
         boolean cold = function == 7;
         int finalResponse = response;
+        Runnable resetFirst = reset;
         Runnable answer = () -> {
+            if (resetFirst != null) {
+                // Only now, with every aborted command ended: a command that was still running
+                // would otherwise take the reset's unit attention and, being aborted, drop it.
+                resetFirst.run();
+            }
             window.completed();
             ChannelFutureListener after = cold ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE;
             ctx.writeAndFlush(TaskMgmtResponse.builder().itt(itt).response(finalResponse)
@@ -816,11 +827,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
      * issuer's: asks every other session of this target to abort its commands on {@code lun}
      * (every LU when negative). Completes once all of theirs that were executing have ended.
      */
-    private CompletableFuture<Void> abortOtherSessions(long lun) {
+    private CompletableFuture<Void> abortOtherSessions(long lun, boolean close) {
         List<IscsiConnection> others = sessions.others(target.name(), this);
         CompletableFuture<?>[] done = new CompletableFuture<?>[others.size()];
         for (int i = 0; i < done.length; i++) {
-            done[i] = others.get(i).abortForReset(lun);
+            done[i] = others.get(i).abortForReset(lun, close);
         }
         return CompletableFuture.allOf(done);
     }
@@ -828,24 +839,26 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     /**
      * For a reset another session issued: aborts this session's commands on {@code lun} (every
      * LU when negative) without answering them (the control mode page's TAS is 0; the reset's
-     * unit attention tells the initiator). Completes once the executing ones have ended. Any
-     * thread.
+     * unit attention tells the initiator), then closes the connection if {@code close}.
+     * Completes once the executing ones have ended, also when the connection has already
+     * closed (its commands may still be running). Any thread.
      */
-    CompletableFuture<Void> abortForReset(long lun) {
+    CompletableFuture<Void> abortForReset(long lun, boolean close) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             ctx.executor().execute(() -> {
-                if (phase != Phase.FULL_FEATURE || !ctx.channel().isActive()) {
-                    done.complete(null); // closing: its commands end with the connection
-                    return;
-                }
                 List<Task> affected = new ArrayList<>();
                 for (Task t : tasks.values()) {
                     if (lun < 0 || t.lun == lun) {
                         affected.add(t);
                     }
                 }
-                abortAll(affected, () -> done.complete(null));
+                abortAll(affected, () -> {
+                    done.complete(null);
+                    if (close) {
+                        ctx.close();
+                    }
+                });
             });
         } catch (RejectedExecutionException e) { // its event loop has stopped
             done.complete(null);
@@ -931,11 +944,16 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 tasks.remove(t.itt);
             }
         }
+        // A session replaced by reinstatement must not drop the state its successor, the same
+        // I_T nexus, has built since.
+        boolean replaced = sessionKey == null || sessions.find(sessionKey) != this;
         if (sessionKey != null) {
             sessions.unregister(sessionKey, this);
         }
         if (nexus != null && target != null) {
-            target.port().nexusGone(nexus);
+            if (!replaced) {
+                target.port().nexusGone(nexus);
+            }
             registry.observer().sessionClosed();
         }
         ctx.fireChannelInactive();

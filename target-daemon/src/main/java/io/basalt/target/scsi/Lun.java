@@ -93,7 +93,7 @@ public final class Lun {
      * §5.5.1) and its unit attention state forgotten; persistent reservations are kept.
      */
     public void nexusLost(Nexus nexus) {
-        spc2Holder.compareAndSet(nexus, null);
+        releaseSpc2(nexus);
         unitAttentions.forget(nexus);
         copyResults.forget(nexus);
     }
@@ -199,9 +199,12 @@ public final class Lun {
         return spc2Holder.compareAndSet(null, nexus) || nexus.equals(spc2Holder.get());
     }
 
-    /** Releases the SPC-2 reservation if {@code nexus} holds it (else a no-op, SPC-2 §7.21). */
+    /**
+     * Releases the SPC-2 reservation if {@code nexus} holds it (else a no-op, SPC-2 §7.21). By
+     * equality, not identity: a reinstated session is the same I_T nexus in a new object.
+     */
     void releaseSpc2(Nexus nexus) {
-        spc2Holder.compareAndSet(nexus, null);
+        spc2Holder.getAndUpdate(holder -> nexus.equals(holder) ? null : holder);
     }
 
     PrState pr() {

@@ -1,7 +1,9 @@
 package io.basalt.target.iscsi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.basalt.target.pdu.Wire;
 import java.io.IOException;
@@ -67,18 +69,23 @@ class ResetAcrossSessionsTest {
         b.channel.runPendingTasks();
         b.assertResponse(3, 0);
 
-        // B's next command on LUN 1 reports the reset: BUS DEVICE RESET FUNCTION OCCURRED.
-        b.send(Wire.scsiCommandBhs(4, false, false, 0, b.nextCmdSN(), new byte[6]));
-        b.channel.runPendingTasks();
-        heldB.remove(0).run();
-        b.channel.runPendingTasks();
-        byte[] r = b.assertResponse(4, 0x02);
-        assertEquals(0x06, r[48 + 2 + 2] & 0x0f, "UNIT ATTENTION");
-        assertEquals(0x29, r[48 + 2 + 12] & 0xff);
-        assertEquals(0x03, r[48 + 2 + 13] & 0xff);
-        b.assertIdleWindow(r);
+        b.assertIdleWindow(assertResetReported(b, heldB, 4, 1));
         b.assertAllReleased();
         a.assertAllReleased();
+    }
+
+    @Test
+    void aCommandRunningWhenTheResetArrivesDoesNotSwallowItsUnitAttention() {
+        write(b, 1, 1, 1); // queued for a worker
+        a.send(a.taskMgmt(10, 5, 1, 0xffffffff));
+        a.channel.runPendingTasks();
+        heldB.remove(0).run(); // it runs before session B has processed the abort
+        b.channel.runPendingTasks(); // now B aborts it (it was executing) and it ends unanswered
+        a.channel.runPendingTasks();
+        a.assertTaskMgmtResponse(10, 0);
+        assertNull(b.poll(), "the aborted write gets no answer");
+        assertResetReported(b, heldB, 2, 1);
+        assertResetReported(a, heldA, 20, 1); // the issuer's nexus too
     }
 
     @Test
@@ -93,12 +100,15 @@ class ResetAcrossSessionsTest {
         heldB.remove(0).run();
         b.channel.runPendingTasks();
         a.channel.runPendingTasks();
-        assertNull(a.poll(), "one of B's writes still runs");
+        assertNull(a.poll(), "B's other write is still running");
         heldB.remove(0).run();
         b.channel.runPendingTasks();
         a.channel.runPendingTasks();
         a.assertTaskMgmtResponse(10, 0);
         assertNull(b.poll(), "B's aborted commands get no answer");
+        assertResetReported(b, heldB, 3, 1);
+        b.assertIdleWindow(assertResetReported(b, heldB, 4, 2));
+        b.assertAllReleased();
     }
 
     @Test
@@ -109,6 +119,81 @@ class ResetAcrossSessionsTest {
         a.channel.runPendingTasks();
         a.assertTaskMgmtResponse(10, 0);
         assertNull(b.poll(), "B had nothing to abort");
+        assertResetReported(b, heldB, 1, 1);
+    }
+
+    @Test
+    void aColdResetClosesEverySessionOfTheTarget() {
+        write(b, 1, 1, 1);
+        a.send(a.taskMgmt(10, 7, 0, 0xffffffff)); // TARGET COLD RESET
+        a.channel.runPendingTasks();
+        b.channel.runPendingTasks();
+        assertTrue(b.channel.isActive(), "B stays open while its write runs");
+        heldB.remove(0).run();
+        b.channel.runPendingTasks();
+        a.channel.runPendingTasks();
+        a.assertTaskMgmtResponse(10, 0);
+        assertFalse(a.channel.isActive(), "the issuer's connection is closed after the answer");
+        assertFalse(b.channel.isActive(), "so is every other session's (RFC 7143 §11.5.1)");
+        b.assertAllReleased();
+    }
+
+    @Test
+    void aReinstatedSessionKeepsWhatItsSuccessorSetUp() throws Exception {
+        // A new login with A's ISID replaces session A. The successor reserves LUN 1 (SPC-2)
+        // before A's connection has finished closing; A's close must not release it.
+        List<Runnable> heldN = new ArrayList<>();
+        try (EmbeddedSession n = a.another(heldN::add, 0x400000000001L)) {
+            n.clearUnitAttentions(heldN);
+            n.send(Wire.scsiCommandBhs(1, false, false, 0, n.nextCmdSN(), new byte[] {0x16, 0, 0, 0, 0, 0}));
+            n.channel.runPendingTasks();
+            heldN.remove(0).run();
+            n.channel.runPendingTasks();
+            n.assertResponse(1, 0); // RESERVE(6): GOOD
+            a.channel.runPendingTasks(); // the old session closes now
+            assertFalse(a.channel.isActive());
+            write(b, 5, 1, 1);
+            heldB.remove(0).run();
+            b.channel.runPendingTasks();
+            b.assertResponse(5, 0x18); // RESERVATION CONFLICT: the reservation held
+        }
+    }
+
+    @Test
+    void reinstatementReleasesTheOldSessionsReservation() throws Exception {
+        a.send(Wire.scsiCommandBhs(1, false, false, 0, a.nextCmdSN(), new byte[] {0x16, 0, 0, 0, 0, 0}));
+        a.channel.runPendingTasks();
+        heldA.remove(0).run();
+        a.channel.runPendingTasks();
+        a.assertResponse(1, 0); // RESERVE(6) by session A
+        write(b, 1, 1, 1);
+        heldB.remove(0).run();
+        b.channel.runPendingTasks();
+        b.assertResponse(1, 0x18); // RESERVATION CONFLICT
+        List<Runnable> heldN = new ArrayList<>();
+        try (EmbeddedSession n = a.another(heldN::add, 0x400000000001L)) { // A's ISID: the nexus was lost
+            write(b, 2, 1, 1);
+            heldB.remove(0).run();
+            b.channel.runPendingTasks();
+            b.assertResponse(2, 0); // released at the new login (SPC-2 §5.5.1), before A's close
+        }
+    }
+
+    /**
+     * {@code s}'s next command (TEST UNIT READY, run at once) on {@code lun} reports BUS DEVICE
+     * RESET FUNCTION OCCURRED; returns the response.
+     */
+    private static byte[] assertResetReported(EmbeddedSession s, List<Runnable> held, int itt, int lun) {
+        byte[] bhs = Wire.scsiCommandBhs(itt, false, false, 0, s.nextCmdSN(), new byte[6]);
+        s.send(lun == 2 ? EmbeddedSession.onLun2(bhs) : bhs);
+        s.channel.runPendingTasks();
+        held.remove(0).run();
+        s.channel.runPendingTasks();
+        byte[] r = s.assertResponse(itt, 0x02);
+        assertEquals(0x06, r[48 + 2 + 2] & 0x0f, "UNIT ATTENTION");
+        assertEquals(0x29, r[48 + 2 + 12] & 0xff);
+        assertEquals(0x03, r[48 + 2 + 13] & 0xff);
+        return r;
     }
 
     private static void write(EmbeddedSession s, int itt, int lun, int attribute) {
