@@ -45,6 +45,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +87,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private int statSN;
     private CommandWindow<Pdu> window;
     private final Map<Integer, Task> tasks = new HashMap<>();
+    /** Tags of writes aborted while their Data-Out was still arriving (the latest 256). */
+    private final Map<Integer, Boolean> abortedCollecting = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+            return size() > 256;
+        }
+    };
     /** When each command may start, by task attribute. */
     private final TaskSet taskSet = new TaskSet();
     /** Starts a command whose turn has come, unless a task management function aborted it. */
@@ -292,6 +300,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ SCSI commands
 
     private void onScsiCommand(ScsiCommandPdu cmd) {
+        abortedCollecting.remove(cmd.itt()); // the tag is in use again
         if (tasks.containsKey(cmd.itt())) {
             reject(cmd.pdu(), RejectReason.TASK_IN_PROGRESS);
             window.completed();
@@ -351,6 +360,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void onDataOut(DataOutPdu d) {
         Task task = tasks.get(d.itt());
+        if (task == null && abortedCollecting.containsKey(d.itt())) {
+            // Data the initiator sent before it learnt of the abort (another session's reset
+            // gives it no answer): discarded, as LIO does, not Rejected.
+            return;
+        }
         if (task == null || task.state != Task.State.COLLECTING || !task.write) {
             reject(d.pdu(), RejectReason.PROTOCOL_ERROR);
             return;
@@ -877,6 +891,9 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         for (Task t : affected) {
             if (t.state == Task.State.COLLECTING || t.state == Task.State.WAITING) {
+                if (t.write && t.state == Task.State.COLLECTING) {
+                    abortedCollecting.put(t.itt, Boolean.TRUE);
+                }
                 t.releaseData();
                 t.state = Task.State.DONE;
                 tasks.remove(t.itt, t);

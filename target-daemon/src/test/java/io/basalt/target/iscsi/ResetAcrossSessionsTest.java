@@ -160,6 +160,28 @@ class ResetAcrossSessionsTest {
     }
 
     @Test
+    void dataOutForAWriteAbortedByAnotherSessionsResetIsDiscarded() {
+        byte[] bhs = Wire.scsiCommandBhs(1, false, true, 512, b.nextCmdSN(), SECTOR_WRITE, 1); // no data
+        b.send(bhs);
+        b.channel.runPendingTasks();
+        byte[] r2t = b.read();
+        assertEquals(0x31, r2t[0] & 0x3f, "an R2T");
+        a.send(a.taskMgmt(10, 5, 1, 0xffffffff));
+        a.channel.runPendingTasks();
+        b.channel.runPendingTasks();
+        a.channel.runPendingTasks();
+        a.assertTaskMgmtResponse(10, 0);
+        b.send(Wire.frame(Wire.dataOutBhs(1, Wire.get32(r2t, 20), 0, 0, true), new byte[512]));
+        b.channel.runPendingTasks();
+        assertNull(b.poll(), "the aborted write's Data-Out is dropped without a Reject");
+        assertEquals(0, heldB.size(), "and nothing runs");
+        b.send(Wire.frame(Wire.dataOutBhs(7, 0x1234, 0, 0, true), new byte[512]));
+        b.channel.runPendingTasks();
+        assertEquals(0x3f, b.read()[0] & 0x3f, "a Data-Out for a task never seen still gets a Reject");
+        b.assertAllReleased();
+    }
+
+    @Test
     void reinstatementReleasesTheOldSessionsReservation() throws Exception {
         a.send(Wire.scsiCommandBhs(1, false, false, 0, a.nextCmdSN(), new byte[] {0x16, 0, 0, 0, 0, 0}));
         a.channel.runPendingTasks();
