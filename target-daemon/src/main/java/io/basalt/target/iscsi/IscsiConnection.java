@@ -300,7 +300,9 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ SCSI commands
 
     private void onScsiCommand(ScsiCommandPdu cmd) {
-        abortedCollecting.remove(cmd.itt()); // the tag is in use again
+        if (!abortedCollecting.isEmpty()) {
+            abortedCollecting.remove(cmd.itt()); // the tag is in use again
+        }
         if (tasks.containsKey(cmd.itt())) {
             reject(cmd.pdu(), RejectReason.TASK_IN_PROGRESS);
             window.completed();
