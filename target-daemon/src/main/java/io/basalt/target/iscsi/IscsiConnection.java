@@ -192,10 +192,54 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.writeAndFlush(response);
-        if (step.complete()) {
-            startFullFeature(step.parameters(), newTsih);
+        if (!step.complete()) {
+            ctx.writeAndFlush(response);
+            return;
         }
+        OperationalParameters p = step.parameters();
+        CompletableFuture<Void> oldGone = replaceOldSession(p);
+        if (oldGone.isDone()) {
+            ctx.writeAndFlush(response);
+            startFullFeature(p, newTsih);
+            return;
+        }
+        // Reinstatement: the final Login Response waits until the old session's commands have
+        // ended and the I_T nexus's state is dropped, so that none of them runs beside, or
+        // clears what, this session does (RFC 7143 §6.3.5).
+        int tsihForNew = newTsih;
+        oldGone.whenComplete((v, e) -> ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                response.release();
+                return;
+            }
+            ctx.writeAndFlush(response);
+            startFullFeature(p, tsihForNew);
+        }));
+    }
+
+    /**
+     * For a normal session whose initiator, ISID and target match a live one: registers this
+     * connection as the session, aborts the old one's commands and closes it, and drops the
+     * nexus's state once its last command has ended. Completed at once when nothing is replaced.
+     */
+    private CompletableFuture<Void> replaceOldSession(OperationalParameters p) {
+        if (p.sessionType() != SessionType.NORMAL) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SessionRegistry.Key key = new SessionRegistry.Key(p.initiatorName(), p.isid(), p.targetName());
+        IscsiConnection old = sessions.register(key, this);
+        sessionKey = key;
+        if (old == null || old == this) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("session reinstatement for " + p.initiatorName() + ", ISID " + String.format("%012x", p.isid())
+                + ": closing the old session");
+        return old.abortForReset(-1, true).thenRun(() -> {
+            ScsiPort port = old.target == null ? null : old.target.port();
+            if (port != null && old.nexus != null) {
+                port.nexusGone(old.nexus); // the old connection's close left it alone: replaced
+            }
+        });
     }
 
     private void startFullFeature(OperationalParameters p, int newTsih) {
@@ -216,22 +260,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             nexus = new Nexus(p.initiatorName(), String.format("%012x", p.isid()), p.targetName(), settings.portalGroupTag());
             registry.observer().sessionOpened();
-            sessionKey = new SessionRegistry.Key(p.initiatorName(), p.isid(), p.targetName());
-            IscsiConnection old = sessions.register(sessionKey, this);
-            if (old != null && old != this) {
-                LOG.info("session reinstatement for " + nexus.initiatorPort() + ": closing the old session");
-                // The I_T nexus was lost and is back: its state goes now, before this session's
-                // first command, not whenever the old connection's close is processed.
-                target.port().nexusGone(nexus);
-                old.ctx.channel().eventLoop().execute(old::closeForReinstatement);
-            }
         }
         nopTimer = ctx.executor().scheduleAtFixedRate(this::keepAlive, NOP_INTERVAL_SECONDS, NOP_INTERVAL_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private void closeForReinstatement() {
-        sessionKey = null; // the new session owns the key now
-        ctx.close();
     }
 
     // ------------------------------------------------------------------ full feature phase
@@ -823,7 +853,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             if (resetFirst != null) {
                 // Only now, with every aborted command ended: a command that was still running
                 // would otherwise take the reset's unit attention and, being aborted, drop it.
-                resetFirst.run();
+                try {
+                    resetFirst.run();
+                } catch (RuntimeException e) { // the answer still goes out
+                    LOG.log(Level.WARNING, "reset failed", e);
+                }
             }
             window.completed();
             ChannelFutureListener after = cold ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE;

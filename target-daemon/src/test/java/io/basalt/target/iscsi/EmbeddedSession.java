@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * One logged-in session of a real {@link IscsiConnection} on an {@link EmbeddedChannel}, over
@@ -46,11 +47,11 @@ final class EmbeddedSession implements AutoCloseable {
 
     EmbeddedSession(Path dir, Executor workers) throws IOException {
         this(BlockEngine.open(dir, EngineConfig.defaults().reserveBytes(0).segmentBytes(16 << 20)), null, null,
-                workers, 0x400000000001L);
+                workers, 0x400000000001L, ch -> { });
     }
 
     private EmbeddedSession(BlockEngine engine, TargetRegistry registry, SessionRegistry sessions, Executor workers,
-            long isid) {
+            long isid, Consumer<EmbeddedChannel> beforeLoginResponse) {
         this.engine = registry == null ? engine : null;
         if (registry == null) {
             IscsiTarget t = new IscsiTarget(IQN);
@@ -69,6 +70,8 @@ final class EmbeddedSession implements AutoCloseable {
         byte[] text = TextParameters.of("InitiatorName", "iqn.2026-11.test:init", "TargetName", IQN,
                 "SessionType", "Normal", "ImmediateData", "Yes", "InitialR2T", "No").encode();
         send(Wire.frame(Wire.loginBhs(true, false, 1, 3, isid, 1), text));
+        beforeLoginResponse.accept(channel);
+        channel.runPendingTasks();
         byte[] login = read();
         assertEquals(0x23, login[0] & 0x3f, "a Login Response");
         assertEquals(0, Wire.u16(login, 36), "login succeeded");
@@ -79,7 +82,16 @@ final class EmbeddedSession implements AutoCloseable {
 
     /** Another session (another ISID) to the same target, on its own channel. */
     EmbeddedSession another(Executor workers, long isid) {
-        return new EmbeddedSession(null, registry, sessions, workers, isid);
+        return another(workers, isid, ch -> { });
+    }
+
+    /**
+     * Another session to the same target; {@code beforeLoginResponse} gets the new channel
+     * between the login request and reading its answer (a reinstating login waits for the old
+     * session's commands).
+     */
+    EmbeddedSession another(Executor workers, long isid, Consumer<EmbeddedChannel> beforeLoginResponse) {
+        return new EmbeddedSession(null, registry, sessions, workers, isid, beforeLoginResponse);
     }
 
     void send(byte[] pdu) {

@@ -139,23 +139,27 @@ class ResetAcrossSessionsTest {
     }
 
     @Test
-    void aReinstatedSessionKeepsWhatItsSuccessorSetUp() throws Exception {
-        // A new login with A's ISID replaces session A. The successor reserves LUN 1 (SPC-2)
-        // before A's connection has finished closing; A's close must not release it.
+    void aReinstatingLoginWaitsForTheOldSessionsCommandsWhichDoNotRun() throws Exception {
+        // Session A has a RESERVE(6) queued for a worker when a login with A's ISID arrives.
+        a.send(Wire.scsiCommandBhs(1, false, false, 0, a.nextCmdSN(), new byte[] {0x16, 0, 0, 0, 0, 0}));
+        a.channel.runPendingTasks();
+        assertEquals(1, heldA.size());
         List<Runnable> heldN = new ArrayList<>();
-        try (EmbeddedSession n = a.another(heldN::add, 0x400000000001L)) {
-            n.clearUnitAttentions(heldN);
-            n.send(Wire.scsiCommandBhs(1, false, false, 0, n.nextCmdSN(), new byte[] {0x16, 0, 0, 0, 0, 0}));
-            n.channel.runPendingTasks();
-            heldN.remove(0).run();
-            n.channel.runPendingTasks();
-            n.assertResponse(1, 0); // RESERVE(6): GOOD
-            a.channel.runPendingTasks(); // the old session closes now
+        try (EmbeddedSession n = a.another(heldN::add, 0x400000000001L, ch -> {
+            a.channel.runPendingTasks(); // A aborts its commands; the RESERVE is still queued
+            ch.runPendingTasks();
+            assertNull(ch.readOutbound(), "the login is not answered while A's command is pending");
+            assertTrue(a.channel.isActive(), "A closes once its queued command has ended");
+            heldA.remove(0).run(); // the aborted RESERVE does not run
+            a.channel.runPendingTasks();
             assertFalse(a.channel.isActive());
+        })) {
+            assertNull(a.poll(), "the aborted RESERVE got no answer");
             write(b, 5, 1, 1);
             heldB.remove(0).run();
             b.channel.runPendingTasks();
-            b.assertResponse(5, 0x18); // RESERVATION CONFLICT: the reservation held
+            b.assertResponse(5, 0); // no reservation was left behind
+            n.clearUnitAttentions(heldN); // and the new session sees its nexus as new
         }
     }
 
@@ -193,11 +197,13 @@ class ResetAcrossSessionsTest {
         b.channel.runPendingTasks();
         b.assertResponse(1, 0x18); // RESERVATION CONFLICT
         List<Runnable> heldN = new ArrayList<>();
-        try (EmbeddedSession n = a.another(heldN::add, 0x400000000001L)) { // A's ISID: the nexus was lost
+        // A's ISID: the nexus was lost. The login is answered once A's channel has closed.
+        try (EmbeddedSession n = a.another(heldN::add, 0x400000000001L, ch -> a.channel.runPendingTasks())) {
+            assertFalse(a.channel.isActive());
             write(b, 2, 1, 1);
             heldB.remove(0).run();
             b.channel.runPendingTasks();
-            b.assertResponse(2, 0); // released at the new login (SPC-2 §5.5.1), before A's close
+            b.assertResponse(2, 0); // released by the reinstatement (SPC-2 §5.5.1)
         }
     }
 
