@@ -1,0 +1,150 @@
+package io.basalt.target.iscsi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.basalt.engine.BlockEngine;
+import io.basalt.engine.EngineConfig;
+import io.basalt.engine.Volume;
+import io.basalt.engine.VolumeSpec;
+import io.basalt.target.login.LoginSettings;
+import io.basalt.target.login.TextParameters;
+import io.basalt.target.pdu.Wire;
+import io.basalt.target.scsi.EngineBlockDevice;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sessions reaching each other across event loops, over real sockets on 127.0.0.1: the portal
+ * has two I/O threads, so two connections are served by different event loops. A LUN reset
+ * from one session is reported to the other; a reinstating login closes the old connection
+ * and the new session starts with a fresh nexus.
+ */
+class SessionsOverSocketsTest {
+    private static final String IQN = "iqn.2026-11.io.basalt:sockets";
+    private static final byte[] TEST_UNIT_READY = new byte[6];
+
+    @TempDir
+    Path dir;
+    private BlockEngine engine;
+    private IscsiServer server;
+    private InetSocketAddress address;
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = BlockEngine.open(dir, EngineConfig.defaults().reserveBytes(0).segmentBytes(16 << 20));
+        Volume v = engine.createVolume(new VolumeSpec("sockets", 1 << 20, false));
+        IscsiTarget t = new IscsiTarget(IQN);
+        t.addLun(1, new EngineBlockDevice(v, 512));
+        TargetRegistry registry = new TargetRegistry();
+        registry.put(new TargetRegistry.Target(IQN, t, true, Set.of(), Map.of()));
+        server = new IscsiServer(registry, LoginSettings.defaults(), 2, 4);
+        address = server.start(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        engine.close();
+    }
+
+    @Test
+    void aLunResetIsReportedToTheOtherSession() throws IOException {
+        try (Session a = new Session(0x400000000001L); Session b = new Session(0x400000000002L)) {
+            a.expectUnitAttention(1, 0x29, 0x00); // power on
+            b.expectUnitAttention(1, 0x29, 0x00);
+            a.send(taskMgmt(2, 5, a.cmdSN));
+            byte[] r = a.read();
+            assertEquals(0x22, r[0] & 0x3f, "a Task Management Function Response");
+            assertEquals(0, Wire.u8(r, 2), "FUNCTION COMPLETE");
+            b.expectUnitAttention(2, 0x29, 0x03); // BUS DEVICE RESET FUNCTION OCCURRED
+            a.expectUnitAttention(3, 0x29, 0x03); // the issuer's nexus too
+        }
+    }
+
+    @Test
+    void aReinstatingLoginClosesTheOldConnection() throws IOException {
+        try (Session a = new Session(0x400000000001L)) {
+            a.expectUnitAttention(1, 0x29, 0x00);
+            try (Session again = new Session(0x400000000001L)) { // the same ISID: reinstatement
+                assertThrows(EOFException.class, a::read, "the old connection is closed");
+                again.expectUnitAttention(1, 0x29, 0x00); // the nexus starts afresh
+                again.send(Wire.scsiCommandBhs(2, false, false, 0, again.cmdSN++, TEST_UNIT_READY));
+                assertEquals(0, Wire.u8(again.read(), 3), "then GOOD");
+            }
+        }
+    }
+
+    private static byte[] taskMgmt(int itt, int function, int cmdSN) {
+        byte[] b = Wire.bhs(0x40 | 0x02, 0x80 | function);
+        Wire.put64(b, 8, 0x0001000000000000L);
+        Wire.put32(b, 16, itt);
+        Wire.put32(b, 20, 0xffffffff);
+        Wire.put32(b, 24, cmdSN);
+        return Wire.frame(b, new byte[0]);
+    }
+
+    /** A logged-in session on its own socket, reading PDUs without digests. */
+    private final class Session implements AutoCloseable {
+        final Socket socket = new Socket();
+        final DataInputStream in;
+        int cmdSN;
+
+        Session(long isid) throws IOException {
+            socket.connect(address, 5_000);
+            socket.setSoTimeout(10_000);
+            in = new DataInputStream(socket.getInputStream());
+            byte[] text = TextParameters.of("InitiatorName", "iqn.2026-11.test:sockets", "TargetName", IQN,
+                    "SessionType", "Normal", "ImmediateData", "Yes", "InitialR2T", "No").encode();
+            send(Wire.frame(Wire.loginBhs(true, false, 1, 3, isid, 1), text));
+            byte[] login = read();
+            assertEquals(0x23, login[0] & 0x3f, "a Login Response");
+            assertEquals(0, Wire.u16(login, 36), "login succeeded");
+            cmdSN = Wire.get32(login, 28);
+        }
+
+        void send(byte[] pdu) throws IOException {
+            socket.getOutputStream().write(pdu);
+            socket.getOutputStream().flush();
+        }
+
+        /** One PDU: the BHS, then AHS and data segment with padding. */
+        byte[] read() throws IOException {
+            byte[] bhs = new byte[48];
+            in.readFully(bhs);
+            int ahs = Wire.u8(bhs, 4) * 4;
+            int data = (Wire.u8(bhs, 5) << 16) | Wire.u16(bhs, 6);
+            byte[] pdu = new byte[48 + ahs + ((data + 3) & ~3)];
+            System.arraycopy(bhs, 0, pdu, 0, 48);
+            in.readFully(pdu, 48, pdu.length - 48);
+            return pdu;
+        }
+
+        /** TEST UNIT READY on LUN 1 ends with CHECK CONDITION, UNIT ATTENTION asc/ascq. */
+        void expectUnitAttention(int itt, int asc, int ascq) throws IOException {
+            send(Wire.scsiCommandBhs(itt, false, false, 0, cmdSN++, TEST_UNIT_READY));
+            byte[] r = read();
+            assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
+            assertEquals(itt, Wire.get32(r, 16));
+            assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION");
+            assertEquals(0x06, r[48 + 2 + 2] & 0x0f, "UNIT ATTENTION");
+            assertEquals(asc, r[48 + 2 + 12] & 0xff);
+            assertEquals(ascq, r[48 + 2 + 13] & 0xff);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
