@@ -504,10 +504,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (task.aborted) {
             // Aborted while queued for a worker: it does not run (it would write, or take a
             // unit attention meant for the initiator's next command). Nothing is answered.
-            ByteBuf data = st.dataOut();
-            if (data != null && data.refCnt() > 0) {
-                data.release();
-            }
+            releaseDataOut(st);
             ctx.executor().execute(() -> finish(task, null, null));
             return;
         }
@@ -543,16 +540,21 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             workers.execute(work);
         } catch (RejectedExecutionException e) { // the server is stopping
             for (PendingCommand w : commands) {
-                ByteBuf data = w.command.dataOut();
-                if (data != null && data.refCnt() > 0) {
-                    data.release();
-                }
+                releaseDataOut(w.command);
                 finish(w.task, null, e);
             }
         }
     }
 
     /** Answers a command that has run, then starts those that waited for it. */
+    /** Releases the Data-Out of a command that will not be executed. */
+    private static void releaseDataOut(ScsiTask st) {
+        ByteBuf data = st.dataOut();
+        if (data != null && data.refCnt() > 0) {
+            data.release();
+        }
+    }
+
     private void finish(Task task, ScsiResult result, Throwable err) {
         answer(task, result, err);
         taskSet.leave(task, start);
@@ -823,20 +825,20 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 if (!target.port().lunExists(lun)) {
                     response = TaskMgmtResponse.LUN_DOES_NOT_EXIST;
                 } else {
-                    tasks.values().stream().filter(t -> t.lun == lun).forEach(affected::add);
+                    affected = tasksOn(lun);
                 }
             }
             case 5 -> { // LOGICAL UNIT RESET
                 if (!target.port().lunExists(lun)) {
                     response = TaskMgmtResponse.LUN_DOES_NOT_EXIST;
                 } else {
-                    tasks.values().stream().filter(t -> t.lun == lun).forEach(affected::add);
+                    affected = tasksOn(lun);
                     reset = () -> target.port().resetLun(lun, nexus);
                     othersDone = abortOtherSessions(lun, false);
                 }
             }
             case 6, 7 -> { // TARGET WARM RESET, TARGET COLD RESET
-                affected.addAll(tasks.values());
+                affected = tasksOn(-1);
                 reset = () -> target.port().resetTarget(nexus);
                 // RFC 7143 §11.5.1: after a cold reset the target closes every connection.
                 othersDone = abortOtherSessions(-1, function == 7);
@@ -897,13 +899,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             ctx.executor().execute(() -> {
-                List<Task> affected = new ArrayList<>();
-                for (Task t : tasks.values()) {
-                    if (lun < 0 || t.lun == lun) {
-                        affected.add(t);
-                    }
-                }
-                abortAll(affected, () -> {
+                abortAll(tasksOn(lun), () -> {
                     done.complete(null);
                     if (close) {
                         ctx.close();
@@ -914,6 +910,17 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             done.complete(null);
         }
         return done;
+    }
+
+    /** This session's incomplete commands on {@code lun}, or on every LU when negative. */
+    private List<Task> tasksOn(long lun) {
+        List<Task> on = new ArrayList<>();
+        for (Task t : tasks.values()) {
+            if (lun < 0 || t.lun == lun) {
+                on.add(t);
+            }
+        }
+        return on;
     }
 
     /** Aborts tasks; {@code then} runs when every executing one has ended (SAM-5 §7.x). */

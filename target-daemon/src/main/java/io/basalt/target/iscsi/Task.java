@@ -22,15 +22,19 @@ final class Task {
         SIMPLE, ORDERED, HEAD_OF_QUEUE, ACA;
 
         /**
-         * From the ATTR field (RFC 7143 §11.3.1): untagged is handled as simple; the reserved
-         * codes 5-7 as ordered, which lets nothing overtake a command we do not understand.
+         * How a command with the ATTR field {@code wire} is handled: untagged as simple; a
+         * reserved code (null) as ordered, which lets nothing overtake a command we do not
+         * understand.
          */
-        static Attribute of(int code) {
-            return switch (code) {
-                case 0, 1 -> SIMPLE;
-                case 3 -> HEAD_OF_QUEUE;
-                case 4 -> ACA;
-                default -> ORDERED; // 2, and the reserved 5-7
+        static Attribute of(ScsiCommandPdu.TaskAttribute wire) {
+            if (wire == null) {
+                return ORDERED;
+            }
+            return switch (wire) {
+                case UNTAGGED, SIMPLE -> SIMPLE;
+                case ORDERED -> ORDERED;
+                case HEAD_OF_QUEUE -> HEAD_OF_QUEUE;
+                case ACA -> ACA;
             };
         }
 
@@ -57,8 +61,7 @@ final class Task {
     final long startNanos = System.nanoTime();
     /** Set on the event loop; a worker reads it before running the command. */
     volatile boolean aborted;
-    /** Its place in its connection's {@link TaskSet}: in it, and its neighbours there. */
-    boolean inSet;
+    /** Its neighbours in its connection's {@link TaskSet}, while it is there. */
     Task older;
     Task newer;
     /** Completion hooks of task management functions waiting for this task to end. */
@@ -90,7 +93,7 @@ final class Task {
         this.write = cmd.write();
         this.cmdSN = cmd.cmdSN();
         this.immediate = cmd.immediate();
-        this.attribute = Attribute.of(cmd.attribute());
+        this.attribute = Attribute.of(ScsiCommandPdu.TaskAttribute.fromCode(cmd.attribute()));
         this.dataOutNeeded = dataOutNeeded;
         this.transferLength = transferLength;
         this.tttBase = tttBase;

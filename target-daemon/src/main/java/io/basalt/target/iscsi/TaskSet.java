@@ -33,7 +33,6 @@ final class TaskSet {
     private boolean releasing;
 
     void enter(Task task) {
-        task.inSet = true;
         task.older = tail;
         task.newer = null;
         if (tail == null) {
@@ -65,8 +64,8 @@ final class TaskSet {
      * {@code start} leaves through here too. Does nothing for a task not in the set.
      */
     void leave(Task task, Consumer<Task> start) {
-        if (!task.inSet) {
-            return;
+        if (task.older == null && head != task) {
+            return; // not in the set (it has an older neighbour, or is the oldest)
         }
         unlink(task);
         if (task.attribute.orders()) {
@@ -82,7 +81,6 @@ final class TaskSet {
     void clear() {
         for (Task t = head; t != null; ) {
             Task next = t.newer;
-            t.inSet = false;
             t.older = null;
             t.newer = null;
             t = next;
@@ -108,7 +106,6 @@ final class TaskSet {
         }
         task.older = null;
         task.newer = null;
-        task.inSet = false;
     }
 
     private void release(Consumer<Task> start) {

@@ -13,9 +13,11 @@ public final class ScsiCommandPdu extends CommandPduView {
     public enum TaskAttribute {
         UNTAGGED, SIMPLE, ORDERED, HEAD_OF_QUEUE, ACA;
 
+        private static final TaskAttribute[] BY_CODE = values();
+
         /** @return the attribute, or null for a reserved code */
         public static TaskAttribute fromCode(int code) {
-            return code < values().length ? values()[code] : null;
+            return code < BY_CODE.length ? BY_CODE[code] : null;
         }
     }
 

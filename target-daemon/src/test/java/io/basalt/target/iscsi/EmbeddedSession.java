@@ -17,6 +17,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -126,12 +127,16 @@ final class EmbeddedSession implements AutoCloseable {
 
     /** A task management request (RFC 7143 §11.5) for {@code lun}, immediate, framed. */
     byte[] taskMgmt(int itt, int function, int lun, int referenced) {
-        byte[] b = Wire.bhs(0x40 | 0x02, 0x80 | function);
-        Wire.put64(b, 8, ((long) lun) << 48);
-        Wire.put32(b, 16, itt);
-        Wire.put32(b, 20, referenced);
-        Wire.put32(b, 24, cmdSN);
-        return Wire.frame(b, new byte[0]);
+        return Wire.taskMgmtRequest(itt, function, lun, referenced, cmdSN);
+    }
+
+    /** {@code response} is a SCSI Response with CHECK CONDITION and fixed-format sense key/ASC/ASCQ. */
+    static void assertSense(byte[] response, int key, int asc, int ascq) {
+        assertEquals(0x02, Wire.u8(response, 3), "CHECK CONDITION");
+        byte[] sense = Arrays.copyOfRange(response, 48 + 2, 48 + 2 + Wire.u16(response, 48));
+        assertEquals(key, sense[2] & 0x0f, "sense key");
+        assertEquals(asc, sense[12] & 0xff, "ASC");
+        assertEquals(ascq, sense[13] & 0xff, "ASCQ");
     }
 
     /** The next PDU is a SCSI Response for {@code itt} with {@code status}; returns it. */

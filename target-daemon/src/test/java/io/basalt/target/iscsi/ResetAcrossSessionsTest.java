@@ -218,9 +218,7 @@ class ResetAcrossSessionsTest {
         held.remove(0).run();
         s.channel.runPendingTasks();
         byte[] r = s.assertResponse(itt, 0x02);
-        assertEquals(0x06, r[48 + 2 + 2] & 0x0f, "UNIT ATTENTION");
-        assertEquals(0x29, r[48 + 2 + 12] & 0xff);
-        assertEquals(0x03, r[48 + 2 + 13] & 0xff);
+        EmbeddedSession.assertSense(r, 0x06, 0x29, 0x03); // UNIT ATTENTION
         return r;
     }
 

@@ -63,7 +63,7 @@ class SessionsOverSocketsTest {
         try (Session a = new Session(0x400000000001L); Session b = new Session(0x400000000002L)) {
             a.expectUnitAttention(1, 0x29, 0x00); // power on
             b.expectUnitAttention(1, 0x29, 0x00);
-            a.send(taskMgmt(2, 5, a.cmdSN));
+            a.send(Wire.taskMgmtRequest(2, 5, 1, 0xffffffff, a.cmdSN));
             byte[] r = a.read();
             assertEquals(0x22, r[0] & 0x3f, "a Task Management Function Response");
             assertEquals(0, Wire.u8(r, 2), "FUNCTION COMPLETE");
@@ -83,15 +83,6 @@ class SessionsOverSocketsTest {
                 assertEquals(0, Wire.u8(again.read(), 3), "then GOOD");
             }
         }
-    }
-
-    private static byte[] taskMgmt(int itt, int function, int cmdSN) {
-        byte[] b = Wire.bhs(0x40 | 0x02, 0x80 | function);
-        Wire.put64(b, 8, 0x0001000000000000L);
-        Wire.put32(b, 16, itt);
-        Wire.put32(b, 20, 0xffffffff);
-        Wire.put32(b, 24, cmdSN);
-        return Wire.frame(b, new byte[0]);
     }
 
     /** A logged-in session on its own socket, reading PDUs without digests. */
@@ -136,10 +127,7 @@ class SessionsOverSocketsTest {
             byte[] r = read();
             assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
             assertEquals(itt, Wire.get32(r, 16));
-            assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION");
-            assertEquals(0x06, r[48 + 2 + 2] & 0x0f, "UNIT ATTENTION");
-            assertEquals(asc, r[48 + 2 + 12] & 0xff);
-            assertEquals(ascq, r[48 + 2 + 13] & 0xff);
+            EmbeddedSession.assertSense(r, 0x06, asc, ascq); // UNIT ATTENTION
         }
 
         @Override

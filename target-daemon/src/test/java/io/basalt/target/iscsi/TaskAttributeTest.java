@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.basalt.target.pdu.Wire;
-import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,17 +55,12 @@ class TaskAttributeTest {
         read(2, SIMPLE);
         assertReadData(2, new byte[512]); // QUEUE ALGORITHM MODIFIER 1: reordering allowed
         runHeld(1);
-        assertResponse(1, 0);
+        s.assertResponse(1, 0);
     }
 
     @Test
     void anOrderedReadWaitsForAnOlderSimpleWrite() {
-        write(1, SIMPLE);
-        read(2, ORDERED);
-        assertNull(s.poll(), "the ordered read waits");
-        runHeld(1);
-        assertResponse(1, 0);
-        assertReadData(2, pattern);
+        assertReadWaitsForWrite(1, SIMPLE, ORDERED, "the ordered read waits");
         assertNothingMore();
     }
 
@@ -77,7 +71,7 @@ class TaskAttributeTest {
         read(3, SIMPLE);
         assertNull(s.poll(), "simple reads wait for the ordered write before them");
         runHeld(1);
-        assertResponse(1, 0);
+        s.assertResponse(1, 0);
         assertReadData(2, pattern);
         assertReadData(3, pattern);
         assertNothingMore();
@@ -90,10 +84,10 @@ class TaskAttributeTest {
         s.channel.runPendingTasks();
         assertEquals(1, held.size(), "the simple write is not handed to a worker yet");
         runHeld(1);
-        assertResponse(1, 0);
+        s.assertResponse(1, 0);
         assertEquals(1, held.size(), "now it is");
         runHeld(1);
-        assertResponse(2, 0);
+        s.assertResponse(2, 0);
         assertNothingMore();
     }
 
@@ -105,9 +99,9 @@ class TaskAttributeTest {
         read(3, HEAD_OF_QUEUE); // overtakes both
         assertReadData(3, new byte[512]);
         runHeld(1);
-        assertResponse(1, 0);
+        s.assertResponse(1, 0);
         runHeld(1);
-        assertResponse(2, 0);
+        s.assertResponse(2, 0);
 
         write(4, SIMPLE); // held by the test, so incomplete
         byte[] other = {0x2a, 0, 0, 0, 0, 8, 0, 0, 1, 0}; // another 4 KiB block: LBA 8
@@ -118,10 +112,10 @@ class TaskAttributeTest {
         assertNull(s.poll(), "the simple read waits for the head-of-queue write");
         held.remove(1).run(); // the head-of-queue write completes first
         s.channel.runPendingTasks();
-        assertResponse(5, 0);
+        s.assertResponse(5, 0);
         assertReadData(6, pattern); // writes 1 and 2 put it there; it need not wait for write 4
         runHeld(1);
-        assertResponse(4, 0);
+        s.assertResponse(4, 0);
         assertNothingMore();
     }
 
@@ -135,12 +129,12 @@ class TaskAttributeTest {
         // Read 3 starts as write 2 leaves, before the abort is answered; it need not wait for
         // write 1 (simple), and write 2 never ran.
         assertReadData(3, new byte[512]);
-        assertTaskMgmtResponse(10, 0); // FUNCTION COMPLETE
+        s.assertTaskMgmtResponse(10, 0); // FUNCTION COMPLETE
         runHeld(1);
-        assertIdleWindow(assertResponse(1, 0));
+        s.assertIdleWindow(s.assertResponse(1, 0));
         assertEquals(0, held.size(), "the aborted write never reached a worker");
         assertNothingMore();
-        assertAllReleased();
+        s.assertAllReleased();
     }
 
     @Test
@@ -153,9 +147,9 @@ class TaskAttributeTest {
         assertNull(s.poll(), "the answer waits for the running write");
         assertEquals(1, held.size(), "no waiting command was started by the abort");
         runHeld(1);
-        assertIdleWindow(assertTaskMgmtResponse(10, 0));
+        s.assertIdleWindow(s.assertTaskMgmtResponse(10, 0));
         assertNothingMore();
-        assertAllReleased();
+        s.assertAllReleased();
     }
 
     @Test
@@ -164,11 +158,7 @@ class TaskAttributeTest {
         byte[] r = s.read();
         assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
         assertEquals(1, Wire.get32(r, 16));
-        assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION");
-        byte[] sense = Arrays.copyOfRange(r, 48 + 2, 48 + 2 + Wire.u16(r, 48));
-        assertEquals(0x05, sense[2] & 0x0f, "ILLEGAL REQUEST");
-        assertEquals(0x49, sense[12] & 0xff, "INVALID MESSAGE ERROR");
-        assertEquals(0x00, sense[13] & 0xff);
+        EmbeddedSession.assertSense(r, 0x05, 0x49, 0x00); // ILLEGAL REQUEST, INVALID MESSAGE ERROR
         read(2, SIMPLE);
         assertReadData(2, new byte[512]); // the refused command holds nothing back
     }
@@ -177,24 +167,18 @@ class TaskAttributeTest {
     void anAcaWriteIsRefusedAndItsDataReleased() {
         write(1, ACA);
         byte[] r = s.read();
-        assertEquals(0x02, Wire.u8(r, 3), "CHECK CONDITION");
-        assertEquals(0x49, r[48 + 2 + 12] & 0xff, "INVALID MESSAGE ERROR");
+        EmbeddedSession.assertSense(r, 0x05, 0x49, 0x00); // ILLEGAL REQUEST, INVALID MESSAGE ERROR
         assertEquals(0, held.size(), "nothing was written");
         read(2, SIMPLE);
         assertReadData(2, new byte[512]);
-        assertAllReleased();
+        s.assertAllReleased();
     }
 
     @Test
     void reservedAttributeCodesAreHandledAsOrdered() {
         int itt = 1;
         for (int code = 5; code <= 7; code++) {
-            write(itt, SIMPLE);
-            read(itt + 1, code);
-            assertNull(s.poll(), "the command with attribute code " + code + " waits like an ordered one");
-            runHeld(1);
-            assertResponse(itt, 0);
-            assertReadData(itt + 1, pattern);
+            assertReadWaitsForWrite(itt, SIMPLE, code, "the command with attribute code " + code + " waits like an ordered one");
             itt += 2;
         }
     }
@@ -202,27 +186,22 @@ class TaskAttributeTest {
     @Test
     void commandsOnAnotherLuAreNotHeldBack() {
         write(1, ORDERED); // LUN 1, held
-        s.send(onLun2(Wire.scsiCommandBhs(2, true, false, 512, s.nextCmdSN(), SECTOR_READ, SIMPLE)));
-        s.send(onLun2(Wire.scsiCommandBhs(3, true, false, 512, s.nextCmdSN(), SECTOR_READ, ORDERED)));
+        s.send(EmbeddedSession.onLun2(Wire.scsiCommandBhs(2, true, false, 512, s.nextCmdSN(), SECTOR_READ, SIMPLE)));
+        s.send(EmbeddedSession.onLun2(Wire.scsiCommandBhs(3, true, false, 512, s.nextCmdSN(), SECTOR_READ, ORDERED)));
         s.channel.runPendingTasks();
         assertReadData(2, new byte[512]);
         assertReadData(3, new byte[512]);
         read(4, SIMPLE); // LUN 1: waits
         assertNull(s.poll());
         runHeld(1);
-        assertResponse(1, 0);
+        s.assertResponse(1, 0);
         assertReadData(4, pattern);
         assertNothingMore();
     }
 
     @Test
     void aHeadOfQueueCommandHoldsBackAnOrderedOne() {
-        write(1, HEAD_OF_QUEUE);
-        read(2, ORDERED);
-        assertNull(s.poll(), "the ordered read waits for the head-of-queue write");
-        runHeld(1);
-        assertResponse(1, 0);
-        assertReadData(2, pattern);
+        assertReadWaitsForWrite(1, HEAD_OF_QUEUE, ORDERED, "the ordered read waits for the head-of-queue write");
         assertNothingMore();
     }
 
@@ -237,7 +216,7 @@ class TaskAttributeTest {
         s.channel.runPendingTasks();
         assertEquals(1, held.size(), "the write started once its data was in");
         runHeld(1);
-        assertResponse(1, 0);
+        s.assertResponse(1, 0);
         assertReadData(2, pattern);
         assertNothingMore();
     }
@@ -253,10 +232,10 @@ class TaskAttributeTest {
         assertNull(s.poll());
         assertEquals(1, held.size(), "the simple write waits for the ordered one");
         runHeld(1);
-        assertResponse(1, 0);
+        s.assertResponse(1, 0);
         assertEquals(1, held.size(), "now it starts");
         runHeld(1);
-        assertIdleWindow(assertResponse(2, 0));
+        s.assertIdleWindow(s.assertResponse(2, 0));
         assertNothingMore();
     }
 
@@ -268,7 +247,7 @@ class TaskAttributeTest {
         s.channel.close();
         runHeld(1); // the write that was running ends after the close
         assertEquals(0, held.size(), "no waiting command started after the close");
-        assertAllReleased();
+        s.assertAllReleased();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -283,16 +262,25 @@ class TaskAttributeTest {
         s.channel.runPendingTasks();
     }
 
+    /**
+     * A sector write (task {@code itt}, held by the test) then a read of it (task itt + 1): the
+     * read is not answered until the write has run, and then returns the written data.
+     */
+    private void assertReadWaitsForWrite(int itt, int writeAttribute, int readAttribute, String why) {
+        write(itt, writeAttribute);
+        read(itt + 1, readAttribute);
+        assertNull(s.poll(), why);
+        runHeld(1);
+        s.assertResponse(itt, 0);
+        assertReadData(itt + 1, pattern);
+    }
+
     /** Runs the oldest {@code n} held hand-offs, then the event loop's pending work. */
     private void runHeld(int n) {
         for (int i = 0; i < n; i++) {
             held.remove(0).run();
         }
         s.channel.runPendingTasks();
-    }
-
-    private byte[] assertResponse(int itt, int status) {
-        return s.assertResponse(itt, status);
     }
 
     /** An R2T for {@code itt}'s first 512 bytes; returns its target transfer tag. */
@@ -305,18 +293,6 @@ class TaskAttributeTest {
         return Wire.get32(r, 20);
     }
 
-    private void assertIdleWindow(byte[] pdu) {
-        s.assertIdleWindow(pdu);
-    }
-
-    private void assertAllReleased() {
-        s.assertAllReleased();
-    }
-
-    private static byte[] onLun2(byte[] bhs) {
-        return EmbeddedSession.onLun2(bhs);
-    }
-
     /** A Data-In carrying GOOD status (phase collapse) and {@code expected}. */
     private void assertReadData(int itt, byte[] expected) {
         byte[] d = s.read();
@@ -325,10 +301,6 @@ class TaskAttributeTest {
         assertEquals(0x01, d[1] & 0x01, "status in the Data-In");
         assertEquals(0, Wire.u8(d, 3), "GOOD");
         assertArrayEquals(expected, Arrays.copyOfRange(d, 48, 48 + expected.length), "task " + itt + "'s data");
-    }
-
-    private byte[] assertTaskMgmtResponse(int itt, int response) {
-        return s.assertTaskMgmtResponse(itt, response);
     }
 
     private void assertNothingMore() {

@@ -124,6 +124,19 @@ public final class Wire {
         return b;
     }
 
+    /**
+     * A framed Task Management Function Request (RFC 7143 §11.5), immediate, for the LU of
+     * {@code lun} (peripheral device addressing, below 256).
+     */
+    public static byte[] taskMgmtRequest(int itt, int function, int lun, int referenced, int cmdSN) {
+        byte[] b = bhs(0x40 | 0x02, 0x80 | function);
+        put64(b, 8, ((long) lun) << 48);
+        put32(b, 16, itt);
+        put32(b, 20, referenced);
+        put32(b, 24, cmdSN);
+        return frame(b, new byte[0]);
+    }
+
     public static byte[] nopOutBhs(int itt, int cmdSN) {
         byte[] b = bhs(0x40, 0x80);
         put32(b, 16, itt);
