@@ -683,6 +683,33 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (r != null) {
             r.run();
         }
+        if (draining && tasks.isEmpty()) {
+            draining = false;
+            nexusLost();
+        }
+    }
+
+    /**
+     * Set when the connection closed while commands were still running in the engine: the
+     * session stays registered until the last of them has ended, so that a reset from another
+     * session, or a login reinstating this one, waits for them as it would on a live session
+     * (a write still running must not land after the new session's writes). Event loop only.
+     */
+    private boolean draining;
+
+    /**
+     * The I_T nexus is gone: the session leaves the registry and, unless a reinstating login
+     * has taken its place (that login drops the nexus's state itself, once this session's
+     * commands have ended), its LUs drop the nexus's state.
+     */
+    private void nexusLost() {
+        boolean replaced = sessionKey == null || sessions.find(sessionKey) != this;
+        if (sessionKey != null) {
+            sessions.unregister(sessionKey, this);
+        }
+        if (nexus != null && target != null && !replaced) {
+            target.port().nexusGone(nexus);
+        }
     }
 
     // ------------------------------------------------------------------ other requests
@@ -1004,16 +1031,15 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 tasks.remove(t.itt);
             }
         }
+        // What is left is executing in the engine; aborted, it gets no answer when it ends.
         // A session replaced by reinstatement must not drop the state its successor, the same
         // I_T nexus, has built since.
-        boolean replaced = sessionKey == null || sessions.find(sessionKey) != this;
-        if (sessionKey != null) {
-            sessions.unregister(sessionKey, this);
+        if (tasks.isEmpty()) {
+            nexusLost();
+        } else {
+            draining = true; // until the last one has ended (see runDone)
         }
         if (nexus != null && target != null) {
-            if (!replaced) {
-                target.port().nexusGone(nexus);
-            }
             registry.observer().sessionClosed();
         }
         ctx.fireChannelInactive();

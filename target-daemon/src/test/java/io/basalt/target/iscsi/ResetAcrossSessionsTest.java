@@ -164,6 +164,47 @@ class ResetAcrossSessionsTest {
     }
 
     @Test
+    void aResetWaitsForTheCommandsOfASessionWhoseConnectionHasDropped() {
+        write(b, 1, 1, 1); // handed to a worker
+        b.channel.close(); // the connection drops while the write is still to run
+        b.channel.runPendingTasks();
+        a.send(a.taskMgmt(10, 5, 1, 0xffffffff)); // LOGICAL UNIT RESET, LUN 1
+        a.channel.runPendingTasks();
+        b.channel.runPendingTasks();
+        a.channel.runPendingTasks();
+        assertNull(a.poll(), "the answer waits for the dropped session's write");
+        heldB.remove(0).run(); // aborted by the drop, it ends without running
+        b.channel.runPendingTasks();
+        a.channel.runPendingTasks();
+        a.assertTaskMgmtResponse(10, 0);
+        assertNull(b.poll(), "the dropped session's write got no answer");
+        b.assertAllReleased();
+    }
+
+    @Test
+    void aLoginReinstatingADroppedSessionWaitsForItsCommands() throws Exception {
+        write(b, 1, 1, 1);
+        b.channel.close();
+        b.channel.runPendingTasks();
+        List<Runnable> heldN = new ArrayList<>();
+        try (EmbeddedSession n = b.another(heldN::add, 0x400000000002L, ch -> { // B's ISID
+            b.channel.runPendingTasks();
+            ch.runPendingTasks();
+            assertNull(ch.readOutbound(), "the login is not answered while B's write is pending");
+            heldB.remove(0).run(); // it does not run: a write of the old session must not land now
+            b.channel.runPendingTasks();
+        })) {
+            n.clearUnitAttentions(heldN); // the new session sees its nexus as new
+            write(n, 2, 1, 1);
+            heldN.remove(0).run();
+            n.channel.runPendingTasks();
+            n.assertResponse(2, 0);
+        }
+        assertNull(b.poll());
+        b.assertAllReleased();
+    }
+
+    @Test
     void dataOutForAWriteAbortedByAnotherSessionsResetIsDiscarded() {
         byte[] bhs = Wire.scsiCommandBhs(1, false, true, 512, b.nextCmdSN(), SECTOR_WRITE, 1); // no data
         b.send(bhs);
