@@ -234,13 +234,22 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         LOG.info("session reinstatement for " + p.initiatorName() + ", ISID " + String.format("%012x", p.isid())
                 + ": closing the old session");
-        return old.abortForReset(-1, true).thenRun(() -> {
+        predecessorGone = old.abortForReset(-1, true).thenRun(() -> {
             ScsiPort port = old.target == null ? null : old.target.port();
             if (port != null && old.nexus != null) {
                 port.nexusGone(old.nexus); // the old connection's close left it alone: replaced
             }
         });
+        return predecessorGone;
     }
+
+    /**
+     * Completes once the session this one reinstated has ended (its commands, then its I_T
+     * nexus state); at once when it reinstated none. Until then this session counts as having
+     * that one's commands: a reset, or a login reinstating this session in turn (this login
+     * may be given up and retried), waits for them too. Event loop only.
+     */
+    private CompletableFuture<Void> predecessorGone = CompletableFuture.completedFuture(null);
 
     private void startFullFeature(OperationalParameters p, int newTsih) {
         this.params = p;
@@ -683,17 +692,25 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (r != null) {
             r.run();
         }
-        if (draining && tasks.isEmpty()) {
+        if (draining) {
+            endDraining();
+        }
+    }
+
+    /** Leaves the registry once a dropped session has nothing left running (see {@link #draining}). */
+    private void endDraining() {
+        if (draining && tasks.isEmpty() && predecessorGone.isDone()) {
             draining = false;
             nexusLost();
         }
     }
 
     /**
-     * Set when the connection closed while commands were still running in the engine: the
-     * session stays registered until the last of them has ended, so that a reset from another
-     * session, or a login reinstating this one, waits for them as it would on a live session
-     * (a write still running must not land after the new session's writes). Event loop only.
+     * Set when the connection closed while commands were still running in the engine (or
+     * while the session it reinstated was still ending): the session stays registered until
+     * the last of them has ended, so that a reset from another session, or a login
+     * reinstating this one, waits for them as it would on a live session (a write still
+     * running must not land after the new session's writes). Event loop only.
      */
     private boolean draining;
 
@@ -703,10 +720,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
      * commands have ended), its LUs drop the nexus's state.
      */
     private void nexusLost() {
-        boolean replaced = sessionKey == null || sessions.find(sessionKey) != this;
-        if (sessionKey != null) {
-            sessions.unregister(sessionKey, this);
-        }
+        boolean replaced = sessionKey == null || !sessions.unregister(sessionKey, this);
         if (nexus != null && target != null && !replaced) {
             target.port().nexusGone(nexus);
         }
@@ -926,12 +940,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             ctx.executor().execute(() -> {
-                abortAll(tasksOn(lun), () -> {
+                CompletableFuture<Void> before = predecessorGone;
+                abortAll(tasksOn(lun), () -> before.whenComplete((v, e) -> {
                     done.complete(null);
                     if (close) {
                         ctx.close();
                     }
-                });
+                }));
             });
         } catch (RejectedExecutionException e) { // its event loop has stopped
             done.complete(null);
@@ -1034,10 +1049,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         // What is left is executing in the engine; aborted, it gets no answer when it ends.
         // A session replaced by reinstatement must not drop the state its successor, the same
         // I_T nexus, has built since.
-        if (tasks.isEmpty()) {
+        if (tasks.isEmpty() && predecessorGone.isDone()) {
             nexusLost();
         } else {
             draining = true; // until the last one has ended (see runDone)
+            predecessorGone.whenComplete((v, e) -> ctx.executor().execute(this::endDraining));
         }
         if (nexus != null && target != null) {
             registry.observer().sessionClosed();

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Live sessions of a portal, for TSIH allocation and session reinstatement (RFC 7143 §6.3.5):
  * a new leading login with the same initiator name, ISID and target replaces the old session,
- * whose connection is closed and whose tasks end.
+ * whose connection is closed and whose tasks end. A session whose connection dropped stays
+ * here until its last running command has ended.
  */
 final class SessionRegistry {
     record Key(String initiator, long isid, String target) {
@@ -23,12 +24,9 @@ final class SessionRegistry {
         return byKey.put(key, conn);
     }
 
-    void unregister(Key key, IscsiConnection conn) {
-        byKey.remove(key, conn);
-    }
-
-    IscsiConnection find(Key key) {
-        return byKey.get(key);
+    /** Removes {@code conn} as the session for {@code key}; false when another has replaced it. */
+    boolean unregister(Key key, IscsiConnection conn) {
+        return byKey.remove(key, conn);
     }
 
     /** The live sessions logged in to {@code target} other than {@code self}. */

@@ -66,11 +66,7 @@ final class EmbeddedSession implements AutoCloseable {
         }
         this.registry = registry;
         this.sessions = sessions;
-        channel = new EmbeddedChannel(PduDecoder.forTarget(), new PduEncoder(),
-                new IscsiConnection(registry, sessions, LoginSettings.defaults(), workers));
-        byte[] text = TextParameters.of("InitiatorName", "iqn.2026-11.test:init", "TargetName", IQN,
-                "SessionType", "Normal", "ImmediateData", "Yes", "InitialR2T", "No").encode();
-        send(Wire.frame(Wire.loginBhs(true, false, 1, 3, isid, 1), text));
+        channel = loginRequested(registry, sessions, workers, isid, inputs);
         beforeLoginResponse.accept(channel);
         channel.runPendingTasks();
         byte[] login = read();
@@ -79,6 +75,32 @@ final class EmbeddedSession implements AutoCloseable {
         firstCmdSN = Wire.get32(login, 28);
         idleWindow = Wire.get32(login, 32) - firstCmdSN;
         cmdSN = firstCmdSN;
+    }
+
+    /** A channel that has sent a leading login request to the target and read nothing yet. */
+    private static EmbeddedChannel loginRequested(TargetRegistry registry, SessionRegistry sessions, Executor workers,
+            long isid, List<ByteBuf> inputs) {
+        EmbeddedChannel ch = new EmbeddedChannel(PduDecoder.forTarget(), new PduEncoder(),
+                new IscsiConnection(registry, sessions, LoginSettings.defaults(), workers));
+        byte[] text = TextParameters.of("InitiatorName", "iqn.2026-11.test:init", "TargetName", IQN,
+                "SessionType", "Normal", "ImmediateData", "Yes", "InitialR2T", "No").encode();
+        ByteBuf in = Wire.buf(Wire.frame(Wire.loginBhs(true, false, 1, 3, isid, 1), text));
+        inputs.add(in);
+        ch.writeInbound(in);
+        return ch;
+    }
+
+    /**
+     * Starts a login with {@code isid} to the same target on a new channel and returns it,
+     * answered or not (a reinstating login waits for the old session); the caller closes it.
+     */
+    EmbeddedChannel startLogin(Executor workers, long isid) {
+        return loginRequested(registry, sessions, workers, isid, new ArrayList<>());
+    }
+
+    /** Sessions of the target's portal that are registered: live, or dropped and still ending. */
+    int registeredSessions() {
+        return sessions.size();
     }
 
     /** Another session (another ISID) to the same target, on its own channel. */

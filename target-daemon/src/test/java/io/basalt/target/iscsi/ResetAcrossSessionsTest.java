@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.basalt.target.pdu.Wire;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,12 +174,36 @@ class ResetAcrossSessionsTest {
         b.channel.runPendingTasks();
         a.channel.runPendingTasks();
         assertNull(a.poll(), "the answer waits for the dropped session's write");
+        assertEquals(2, a.registeredSessions(), "B is still registered while its write is pending");
         heldB.remove(0).run(); // aborted by the drop, it ends without running
         b.channel.runPendingTasks();
         a.channel.runPendingTasks();
         a.assertTaskMgmtResponse(10, 0);
-        assertNull(b.poll(), "the dropped session's write got no answer");
+        assertEquals(1, a.registeredSessions(), "B left the registry once its write had ended");
         b.assertAllReleased();
+    }
+
+    @Test
+    void aDroppedSessionKeepsItsReservationUntilItsCommandsHaveEnded() {
+        b.send(Wire.scsiCommandBhs(1, false, false, 0, b.nextCmdSN(), new byte[] {0x16, 0, 0, 0, 0, 0}));
+        b.channel.runPendingTasks();
+        heldB.remove(0).run();
+        b.channel.runPendingTasks();
+        b.assertResponse(1, 0); // RESERVE(6) by session B
+        write(b, 2, 1, 1); // handed to a worker
+        b.channel.close();
+        b.channel.runPendingTasks();
+        write(a, 3, 1, 1);
+        heldA.remove(0).run();
+        a.channel.runPendingTasks();
+        a.assertResponse(3, 0x18); // RESERVATION CONFLICT: B's nexus is not gone while its write may run
+        heldB.remove(0).run();
+        b.channel.runPendingTasks();
+        write(a, 4, 1, 1);
+        heldA.remove(0).run();
+        a.channel.runPendingTasks();
+        a.assertResponse(4, 0); // released with the nexus (SPC-2 §5.5.1)
+        assertEquals(1, a.registeredSessions());
     }
 
     @Test
@@ -202,6 +227,34 @@ class ResetAcrossSessionsTest {
         }
         assertNull(b.poll());
         b.assertAllReleased();
+    }
+
+    @Test
+    void aRetriedReinstatingLoginStillWaitsForTheDroppedSessionsCommands() throws Exception {
+        write(b, 1, 1, 1);
+        b.channel.close();
+        b.channel.runPendingTasks();
+        List<Runnable> heldN = new ArrayList<>();
+        EmbeddedChannel first = b.startLogin(heldN::add, 0x400000000002L); // B's ISID
+        b.channel.runPendingTasks();
+        first.runPendingTasks();
+        assertNull(first.readOutbound(), "the first login waits for B's write");
+        first.close(); // the initiator gives up on it and logs in again
+        first.runPendingTasks();
+        try (EmbeddedSession n = b.another(heldN::add, 0x400000000002L, ch -> {
+            first.runPendingTasks();
+            b.channel.runPendingTasks();
+            ch.runPendingTasks();
+            assertNull(ch.readOutbound(), "the second login waits for B's write too");
+            heldB.remove(0).run();
+            b.channel.runPendingTasks();
+            first.runPendingTasks();
+        })) {
+            n.clearUnitAttentions(heldN);
+            assertEquals(2, a.registeredSessions(), "A and the new session; B and the first login have left");
+        } finally {
+            first.finishAndReleaseAll();
+        }
     }
 
     @Test
