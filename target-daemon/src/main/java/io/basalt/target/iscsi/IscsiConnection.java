@@ -208,7 +208,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         // clears what, this session does (RFC 7143 §6.3.5).
         int tsihForNew = newTsih;
         oldGone.whenComplete((v, e) -> ctx.executor().execute(() -> {
-            if (!ctx.channel().isActive()) {
+            if (!ctx.channel().isActive() || phase != Phase.LOGIN) { // dropped, or reinstated in turn
                 response.release();
                 return;
             }
@@ -940,6 +940,11 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             ctx.executor().execute(() -> {
+                if (close) {
+                    // Nothing more is taken: a command arriving now would run after the
+                    // reset's answer, or beside the session that reinstates this one.
+                    phase = Phase.LOGGED_OUT;
+                }
                 CompletableFuture<Void> before = predecessorGone;
                 abortAll(tasksOn(lun), () -> before.whenComplete((v, e) -> {
                     done.complete(null);

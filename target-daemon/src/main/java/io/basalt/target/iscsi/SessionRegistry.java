@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Live sessions of a portal, for TSIH allocation and session reinstatement (RFC 7143 §6.3.5):
  * a new leading login with the same initiator name, ISID and target replaces the old session,
  * whose connection is closed and whose tasks end. A session whose connection dropped stays
- * here until its last running command has ended.
+ * here until its last running command has ended, and until the session it reinstated has.
  */
 final class SessionRegistry {
     record Key(String initiator, long isid, String target) {
@@ -29,7 +29,10 @@ final class SessionRegistry {
         return byKey.remove(key, conn);
     }
 
-    /** The live sessions logged in to {@code target} other than {@code self}. */
+    /**
+     * The sessions registered for {@code target} other than {@code self}: live ones, dropped
+     * ones still ending, and reinstating logins not answered yet.
+     */
     List<IscsiConnection> others(String target, IscsiConnection self) {
         List<IscsiConnection> out = new ArrayList<>();
         byKey.forEach((k, c) -> {

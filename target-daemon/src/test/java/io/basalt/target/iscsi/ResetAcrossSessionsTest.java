@@ -179,6 +179,7 @@ class ResetAcrossSessionsTest {
         b.channel.runPendingTasks();
         a.channel.runPendingTasks();
         a.assertTaskMgmtResponse(10, 0);
+        assertNull(b.poll(), "the dropped session's write got no answer");
         assertEquals(1, a.registeredSessions(), "B left the registry once its write had ended");
         b.assertAllReleased();
     }
@@ -255,6 +256,49 @@ class ResetAcrossSessionsTest {
         } finally {
             first.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void aGivenUpReinstatingLoginLeavesTheRegistryOnceTheDroppedSessionHasEnded() throws Exception {
+        write(b, 1, 1, 1);
+        b.channel.close();
+        b.channel.runPendingTasks();
+        List<Runnable> heldN = new ArrayList<>();
+        EmbeddedChannel first = b.startLogin(heldN::add, 0x400000000002L); // B's ISID
+        b.channel.runPendingTasks();
+        first.runPendingTasks();
+        first.close();
+        first.runPendingTasks();
+        assertEquals(2, a.registeredSessions(), "A, and the given-up login standing for B");
+        heldB.remove(0).run();
+        b.channel.runPendingTasks();
+        first.runPendingTasks();
+        assertEquals(1, a.registeredSessions(), "only A once B's write has ended");
+        try (EmbeddedSession n = b.another(heldN::add, 0x400000000002L)) { // answered at once
+            n.clearUnitAttentions(heldN);
+        } finally {
+            first.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aSessionBeingReinstatedTakesNoNewCommands() throws Exception {
+        write(a, 1, 1, 1); // handed to a worker
+        List<Runnable> heldN = new ArrayList<>();
+        try (EmbeddedSession n = a.another(heldN::add, 0x400000000001L, ch -> { // A's ISID
+            a.channel.runPendingTasks(); // A aborts its write and is to close
+            write(a, 2, 1, 1); // sent before the initiator learns of it
+            assertEquals(1, heldA.size(), "the new write is not handed to a worker");
+            heldA.remove(0).run();
+            a.channel.runPendingTasks();
+            ch.runPendingTasks();
+        })) {
+            assertFalse(a.channel.isActive());
+            assertNull(a.poll(), "neither write is answered");
+            assertEquals(0, heldA.size());
+            n.clearUnitAttentions(heldN);
+        }
+        a.assertAllReleased();
     }
 
     @Test
