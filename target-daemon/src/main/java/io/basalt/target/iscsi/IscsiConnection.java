@@ -555,7 +555,6 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers a command that has run, then starts those that waited for it. */
     /** Releases the Data-Out of a command that will not be executed. */
     private static void releaseDataOut(ScsiTask st) {
         ByteBuf data = st.dataOut();
@@ -564,6 +563,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Answers a command that has run, then starts those that waited for it. */
     private void finish(Task task, ScsiResult result, Throwable err) {
         answer(task, result, err);
         taskSet.leave(task, start);
@@ -692,9 +692,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (r != null) {
             r.run();
         }
-        if (draining) {
-            endDraining();
-        }
+        endDraining();
     }
 
     /** Leaves the registry once a dropped session has nothing left running (see {@link #draining}). */
@@ -1054,10 +1052,9 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         // What is left is executing in the engine; aborted, it gets no answer when it ends.
         // A session replaced by reinstatement must not drop the state its successor, the same
         // I_T nexus, has built since.
-        if (tasks.isEmpty() && predecessorGone.isDone()) {
-            nexusLost();
-        } else {
-            draining = true; // until the last one has ended (see runDone)
+        draining = true;
+        endDraining(); // at once when nothing is left; else as the last one ends (see runDone)
+        if (draining) {
             predecessorGone.whenComplete((v, e) -> ctx.executor().execute(this::endDraining));
         }
         if (nexus != null && target != null) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResetAcrossSessionsTest {
     private static final byte[] SECTOR_WRITE = {0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+    private static final long B_ISID = 0x400000000002L;
 
     @TempDir
     Path dir;
@@ -36,7 +37,7 @@ class ResetAcrossSessionsTest {
     @BeforeEach
     void open() throws IOException {
         a = new EmbeddedSession(dir, heldA::add);
-        b = a.another(heldB::add, 0x400000000002L);
+        b = a.another(heldB::add, B_ISID);
         a.clearUnitAttentions(heldA);
         b.clearUnitAttentions(heldB);
     }
@@ -166,9 +167,7 @@ class ResetAcrossSessionsTest {
 
     @Test
     void aResetWaitsForTheCommandsOfASessionWhoseConnectionHasDropped() {
-        write(b, 1, 1, 1); // handed to a worker
-        b.channel.close(); // the connection drops while the write is still to run
-        b.channel.runPendingTasks();
+        dropBWithAWriteToRun();
         a.send(a.taskMgmt(10, 5, 1, 0xffffffff)); // LOGICAL UNIT RESET, LUN 1
         a.channel.runPendingTasks();
         b.channel.runPendingTasks();
@@ -209,11 +208,9 @@ class ResetAcrossSessionsTest {
 
     @Test
     void aLoginReinstatingADroppedSessionWaitsForItsCommands() throws Exception {
-        write(b, 1, 1, 1);
-        b.channel.close();
-        b.channel.runPendingTasks();
+        dropBWithAWriteToRun();
         List<Runnable> heldN = new ArrayList<>();
-        try (EmbeddedSession n = b.another(heldN::add, 0x400000000002L, ch -> { // B's ISID
+        try (EmbeddedSession n = b.another(heldN::add, B_ISID, ch -> {
             b.channel.runPendingTasks();
             ch.runPendingTasks();
             assertNull(ch.readOutbound(), "the login is not answered while B's write is pending");
@@ -232,17 +229,10 @@ class ResetAcrossSessionsTest {
 
     @Test
     void aRetriedReinstatingLoginStillWaitsForTheDroppedSessionsCommands() throws Exception {
-        write(b, 1, 1, 1);
-        b.channel.close();
-        b.channel.runPendingTasks();
+        dropBWithAWriteToRun();
         List<Runnable> heldN = new ArrayList<>();
-        EmbeddedChannel first = b.startLogin(heldN::add, 0x400000000002L); // B's ISID
-        b.channel.runPendingTasks();
-        first.runPendingTasks();
-        assertNull(first.readOutbound(), "the first login waits for B's write");
-        first.close(); // the initiator gives up on it and logs in again
-        first.runPendingTasks();
-        try (EmbeddedSession n = b.another(heldN::add, 0x400000000002L, ch -> {
+        EmbeddedChannel first = givenUpLogin(heldN); // the initiator logs in again
+        try (EmbeddedSession n = b.another(heldN::add, B_ISID, ch -> {
             first.runPendingTasks();
             b.channel.runPendingTasks();
             ch.runPendingTasks();
@@ -260,21 +250,15 @@ class ResetAcrossSessionsTest {
 
     @Test
     void aGivenUpReinstatingLoginLeavesTheRegistryOnceTheDroppedSessionHasEnded() throws Exception {
-        write(b, 1, 1, 1);
-        b.channel.close();
-        b.channel.runPendingTasks();
+        dropBWithAWriteToRun();
         List<Runnable> heldN = new ArrayList<>();
-        EmbeddedChannel first = b.startLogin(heldN::add, 0x400000000002L); // B's ISID
-        b.channel.runPendingTasks();
-        first.runPendingTasks();
-        first.close();
-        first.runPendingTasks();
+        EmbeddedChannel first = givenUpLogin(heldN);
         assertEquals(2, a.registeredSessions(), "A, and the given-up login standing for B");
         heldB.remove(0).run();
         b.channel.runPendingTasks();
         first.runPendingTasks();
         assertEquals(1, a.registeredSessions(), "only A once B's write has ended");
-        try (EmbeddedSession n = b.another(heldN::add, 0x400000000002L)) { // answered at once
+        try (EmbeddedSession n = b.another(heldN::add, B_ISID)) { // answered at once
             n.clearUnitAttentions(heldN);
         } finally {
             first.finishAndReleaseAll();
@@ -358,6 +342,27 @@ class ResetAcrossSessionsTest {
         byte[] r = s.assertResponse(itt, 0x02);
         EmbeddedSession.assertSense(r, 0x06, 0x29, 0x03); // UNIT ATTENTION
         return r;
+    }
+
+    /** Session B's connection drops while its write (task 1, LUN 1) waits for a worker. */
+    private void dropBWithAWriteToRun() {
+        write(b, 1, 1, 1);
+        b.channel.close();
+        b.channel.runPendingTasks();
+    }
+
+    /**
+     * A login with B's ISID that waits for B's write and is given up (closed) unanswered;
+     * returns its channel, for the caller to release.
+     */
+    private EmbeddedChannel givenUpLogin(List<Runnable> held) {
+        EmbeddedChannel login = b.startLogin(held::add, B_ISID);
+        b.channel.runPendingTasks();
+        login.runPendingTasks();
+        assertNull(login.readOutbound(), "the login waits for B's write");
+        login.close();
+        login.runPendingTasks();
+        return login;
     }
 
     private static void write(EmbeddedSession s, int itt, int lun, int attribute) {
