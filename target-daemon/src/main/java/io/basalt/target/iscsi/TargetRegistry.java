@@ -36,8 +36,9 @@ public final class TargetRegistry implements TargetLookup {
     private volatile List<String> portals = List.of();
     private volatile IoObserver observer = IoObserver.NONE;
 
+    /** Told of completed I/O and of sessions; its failures are logged, never passed on to I/O ({@link GuardedObserver}). */
     public void setObserver(IoObserver o) {
-        this.observer = o == null ? IoObserver.NONE : o;
+        this.observer = GuardedObserver.of(o);
     }
 
     IoObserver observer() {

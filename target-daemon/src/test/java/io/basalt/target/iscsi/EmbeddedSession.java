@@ -103,6 +103,11 @@ final class EmbeddedSession implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Sets the target registry's I/O observer (metrics). */
+    void observe(IoObserver o) {
+        registry.setObserver(o);
+    }
+
     /** Another session (another ISID) to the same target, on its own channel. */
     EmbeddedSession another(Executor workers, long isid) {
         return another(workers, isid, ch -> { });
