@@ -78,7 +78,18 @@ final class SegmentLog implements Closeable {
     private record Waiter(long target, CompletableFuture<Void> done) {
     }
 
-    /** Reads reused free files into the page cache ({@link Segment#warm}), off the allocator's pool. */
+    /**
+     * Creates and zero-fills spare segments, one at a time. A thread of its own: without an
+     * executor, CompletableFuture's async methods start a new, unnamed thread per task on a
+     * machine with fewer than three cores (its common pool has parallelism 1 there).
+     */
+    private final java.util.concurrent.ExecutorService allocator = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "basalt-segment-allocator");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Reads reused free files into the page cache ({@link Segment#warm}), off the allocator's thread. */
     private final java.util.concurrent.ExecutorService warmer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "basalt-segment-warmer");
         t.setDaemon(true);
@@ -143,21 +154,27 @@ final class SegmentLog implements Closeable {
 
     private CompletableFuture<Segment> allocateAsync() {
         long id = nextSegmentId++;
-        return CompletableFuture.supplyAsync(() -> {
+        try {
+            return CompletableFuture.supplyAsync(() -> allocate(id), allocator);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            return CompletableFuture.failedFuture(new EngineException(EngineException.Kind.CLOSED, "log closed"));
+        }
+    }
+
+    private Segment allocate(long id) {
+        try {
+            return newSegment(id);
+        } catch (IOException | RuntimeException e) {
+            // No file may stay behind under this id: recovery would take an empty (or
+            // stale) segment followed by real ones for the end of the log.
             try {
-                return newSegment(id);
-            } catch (IOException | RuntimeException e) {
-                // No file may stay behind under this id: recovery would take an empty (or
-                // stale) segment followed by real ones for the end of the log.
-                try {
-                    Files.deleteIfExists(Segment.pathOf(dir, id));
-                } catch (IOException again) {
-                    e.addSuppressed(again);
-                }
-                throw e instanceof EngineException ee ? ee
-                        : new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
+                Files.deleteIfExists(Segment.pathOf(dir, id));
+            } catch (IOException again) {
+                e.addSuppressed(again);
             }
-        });
+            throw e instanceof EngineException ee ? ee
+                    : new EngineException(EngineException.Kind.NO_SPACE, "cannot create segment " + id + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -420,7 +437,7 @@ final class SegmentLog implements Closeable {
             if (!next.allocated) {
                 if (!next.zeroFillTried) {
                     next.zeroFillTried = true;
-                    spare = spare.thenApplyAsync(this::zeroFillOrKeepSparse); // roll() waits for it
+                    spare = spare.thenApplyAsync(this::zeroFillOrKeepSparse, allocator); // roll() waits for it
                 }
                 return;
             }
@@ -761,6 +778,7 @@ final class SegmentLog implements Closeable {
         } catch (RuntimeException ignored) {
             // a failed pre-allocation leaves nothing to close
         }
+        allocator.shutdown(); // after the spare: a zero-fill queued behind its creation runs first
         for (Segment s : segments.values()) {
             s.closeQuietly();
         }
