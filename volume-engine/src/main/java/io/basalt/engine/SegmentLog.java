@@ -83,18 +83,10 @@ final class SegmentLog implements Closeable {
      * executor, CompletableFuture's async methods start a new, unnamed thread per task on a
      * machine with fewer than three cores (its common pool has parallelism 1 there).
      */
-    private final java.util.concurrent.ExecutorService allocator = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "basalt-segment-allocator");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService allocator = backgroundThread("basalt-segment-allocator");
 
     /** Reads reused free files into the page cache ({@link Segment#warm}), off the allocator's thread. */
-    private final java.util.concurrent.ExecutorService warmer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "basalt-segment-warmer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService warmer = backgroundThread("basalt-segment-warmer");
 
     /**
      * Writes sealed segments, and the current one behind its write position, out to the disk
@@ -105,11 +97,7 @@ final class SegmentLog implements Closeable {
      * segment alone can hold 64 MiB. RocksDB's {@code bytes_per_sync} does the same for its
      * files.
      */
-    private final java.util.concurrent.ExecutorService writeOut = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "basalt-segment-writeout");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService writeOut = backgroundThread("basalt-segment-writeout");
     /** Bytes of segments written out in the background (sealed ones, and the current one behind its write position). */
     final AtomicLong writtenOut = new AtomicLong();
 
@@ -146,6 +134,15 @@ final class SegmentLog implements Closeable {
         this.syncer = new Thread(this::syncLoop, "basalt-log-syncer");
         syncer.setDaemon(true);
         syncer.start();
+    }
+
+    /** A single daemon thread of the log's, named for thread dumps and profiles. */
+    private static java.util.concurrent.ExecutorService backgroundThread(String name) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     void register(Segment s) {
