@@ -73,7 +73,8 @@ public final class BasaltDaemon extends Application<DaemonConfiguration> {
     @Override
     public void run(DaemonConfiguration config, Environment env) {
         IscsiSettings iscsi = config.getIscsi();
-        IscsiServer server = new IscsiServer(registry, LoginSettings.defaults(), iscsi.getIoThreads(), iscsi.getWorkerThreads());
+        IscsiServer server = new IscsiServer(registry, LoginSettings.defaults(), iscsi.getIoThreads(), iscsi.getWorkerThreads(),
+                iscsi.getReadPollMicros());
         VolumeMetrics metrics = admin.api().volumeMetrics();
         registry.setObserver(new IoObserver() {
             @Override

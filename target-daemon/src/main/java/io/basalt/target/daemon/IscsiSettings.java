@@ -1,6 +1,7 @@
 package io.basalt.target.daemon;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.basalt.target.iscsi.IscsiServer;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -19,6 +20,21 @@ public class IscsiSettings {
     @Min(1)
     @Max(256)
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** How long an event loop polls for the next command after answering a read from memory itself; 0 = never. */
+    @Min(0)
+    @Max(1000)
+    private long readPollMicros = IscsiServer.DEFAULT_READ_POLL_MICROS;
+
+    @JsonProperty
+    public long getReadPollMicros() {
+        return readPollMicros;
+    }
+
+    @JsonProperty
+    public void setReadPollMicros(long readPollMicros) {
+        this.readPollMicros = readPollMicros;
+    }
 
     @JsonProperty
     public String getPortal() {

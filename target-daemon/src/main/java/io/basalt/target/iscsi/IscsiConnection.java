@@ -129,8 +129,12 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.polling = ReadPolling.current();
         ctx.fireChannelActive();
     }
+
+    /** The event loop's read polling, told of reads answered on the loop and of commands with workers; may be null. */
+    private ReadPolling polling;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -477,6 +481,9 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             if (now != null) {
                 finish(task, now, null);
+                if (polling != null) {
+                    polling.answeredOnLoop();
+                }
                 return;
             }
         }
@@ -545,6 +552,12 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** Gives {@code work}, which runs {@code commands}, to a worker; fails them if none takes it. */
     private void hand(List<PendingCommand> commands, Runnable work) {
+        if (polling != null) {
+            for (PendingCommand w : commands) {
+                w.task.withWorker = true;
+            }
+            polling.handed(commands.size());
+        }
         try {
             workers.execute(work);
         } catch (RejectedExecutionException e) { // the server is stopping
@@ -565,6 +578,10 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     /** Answers a command that has run, then starts those that waited for it. */
     private void finish(Task task, ScsiResult result, Throwable err) {
+        if (task.withWorker) {
+            task.withWorker = false;
+            polling.returned();
+        }
         answer(task, result, err);
         taskSet.leave(task, start);
     }

@@ -22,6 +22,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,12 +44,25 @@ public final class IscsiServer implements Closeable {
     private final ExecutorService workers;
     private Channel listener;
 
+    /** Read polling's default time, µs: {@code -Dbasalt.readPollMicros}, else 50. */
+    public static final long DEFAULT_READ_POLL_MICROS = ReadPolling.DEFAULT_POLL_MICROS;
+
     public IscsiServer(TargetRegistry registry, LoginSettings settings, int ioThreads, int workerThreads) {
+        this(registry, settings, ioThreads, workerThreads, ReadPolling.DEFAULT_POLL_MICROS);
+    }
+
+    /**
+     * @param readPollMicros how long an event loop polls for the next command after answering a
+     *                       read from memory itself (see {@link ReadPolling}); 0 turns that off
+     */
+    public IscsiServer(TargetRegistry registry, LoginSettings settings, int ioThreads, int workerThreads, long readPollMicros) {
         this.registry = registry;
         this.settings = settings;
         boolean epoll = Epoll.isAvailable();
         this.boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.io = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.io = new MultiThreadIoEventLoopGroup(ioThreads, epoll
+                ? EpollIoHandler.newFactory(0, ReadPolling.factory(readPollMicros))
+                : NioIoHandler.newFactory());
         // Every I/O passes through a worker: a short scheduler slice lets it take a core soon
         // after each wake-up (see ThreadLatency); the event loops ask in start().
         AtomicInteger n = new AtomicInteger();
@@ -88,6 +103,15 @@ public final class IscsiServer implements Closeable {
                 });
         listener = b.bind(address).sync().channel();
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Each I/O event loop's read polling, null where there is none; asked on the loops themselves. */
+    List<ReadPolling> readPolling() throws Exception {
+        List<ReadPolling> all = new ArrayList<>();
+        for (EventExecutor loop : io) {
+            all.add(loop.submit(ReadPolling::current).get(10, TimeUnit.SECONDS));
+        }
+        return all;
     }
 
     public int sessionCount() {

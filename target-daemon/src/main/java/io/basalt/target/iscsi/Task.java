@@ -66,6 +66,8 @@ final class Task {
     Task newer;
     /** Completion hooks of task management functions waiting for this task to end. */
     Runnable onDone;
+    /** Event loop only: handed to a worker and not finished yet (counted by {@link ReadPolling}). */
+    boolean withWorker;
 
     /** One received slice, or a composite once a second one arrives. */
     private ByteBuf data;
