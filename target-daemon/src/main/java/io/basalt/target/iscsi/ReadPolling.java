@@ -4,7 +4,10 @@ import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 
 /**
  * An event loop's select strategy that polls for a while before it blocks, but only after the
@@ -18,9 +21,12 @@ import io.netty.util.concurrent.FastThreadLocal;
  * does it block. It never polls while a command of its own is with a worker, the syncer or the
  * disk: their answers come back as tasks, and a task submitted from another thread does not
  * wake a loop that is not blocked, so polling would delay them and take the CPU they need.
- * Writes and FUA writes are therefore served as without it. Tasks and timers submitted from
- * elsewhere while the loop polls wait at most {@code pollNanos}. This is the idea of Linux's
- * busy polling, confined to the case where it pays.
+ * Writes and FUA writes are therefore served as without it. A task submitted from elsewhere
+ * while the loop polls (another loop's reset, a reinstatement, a new connection) ends the
+ * polling at its next round; a timer falling due waits at most {@code pollNanos}. This is the
+ * idea of Linux's busy polling, confined to the case where it pays. The loop's polling takes
+ * at most {@code pollNanos} of CPU per read it answered, which on a small node is CPU the
+ * other event loop's commands might have used.
  *
  * <p>The loop's connections tell it what they did through {@link #current()}, on the loop's
  * own thread, so no field here is shared between threads.
@@ -33,11 +39,13 @@ final class ReadPolling implements SelectStrategy {
 
     private final long pollNanos;
     private boolean registered;
-    /** Set when the loop answered a read itself; cleared when the loop next looks for events. */
+    /** The loop's executor, whose task queue ends polling early; null if it is not one we can ask. */
+    private SingleThreadEventExecutor executor;
+    /** Set when the loop answered a read itself; cleared when the loop next blocks or polls. */
     private boolean answered;
     /** Commands this loop's connections handed to workers and not yet finished. */
     private int handedOut;
-    /** Times the loop polled, and polls that found events (loop thread only; read by tests). */
+    /** Times the loop polled, and polls that found events, the wake-up eventfd's and the timer's included (loop thread only; read by tests). */
     private long polls;
     private long pollHits;
 
@@ -93,15 +101,18 @@ final class ReadPolling implements SelectStrategy {
     public int calculateStrategy(IntSupplier selectNow, boolean hasTasks) throws Exception {
         if (!registered) {
             CURRENT.set(this);
+            EventExecutor loop = ThreadExecutorMap.currentExecutor();
+            executor = loop instanceof SingleThreadEventExecutor st ? st : null;
             registered = true;
         }
         if (hasTasks) {
-            return selectNow.get(); // what Netty's default strategy does
+            return selectNow.get(); // what Netty's default strategy does; the tasks run next
         }
-        if (!answered || handedOut > 0) {
+        boolean poll = answered && handedOut == 0;
+        answered = false; // one read answered earns at most one poll, now or never
+        if (!poll) {
             return SelectStrategy.SELECT;
         }
-        answered = false;
         polls++;
         long deadline = System.nanoTime() + pollNanos;
         do {
@@ -109,6 +120,9 @@ final class ReadPolling implements SelectStrategy {
             if (ready != 0) {
                 pollHits++;
                 return ready;
+            }
+            if (executor != null && executor.pendingTasks() > 0) {
+                return 0; // a task came from another thread: no events, the loop runs it next
             }
             Thread.onSpinWait();
         } while (System.nanoTime() - deadline < 0);

@@ -15,6 +15,7 @@ import io.basalt.target.login.LoginSettings;
 import io.basalt.target.login.TextParameters;
 import io.basalt.target.pdu.Wire;
 import io.basalt.target.scsi.EngineBlockDevice;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.epoll.Epoll;
@@ -30,8 +31,10 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +94,7 @@ class ReadPollingTest {
 
     @Test
     void afterAReadAnsweredOnTheLoopItPollsUntilEventsArrive() throws Exception {
-        ReadPolling p = strategy(10_000);
+        ReadPolling p = strategy(5_000_000); // ends with the events, long before
         Events events = new Events(0, 0, 2);
         assertEquals(2, onLoop(() -> {
             p.answeredOnLoop();
@@ -108,7 +111,7 @@ class ReadPollingTest {
 
     @Test
     void itNeverPollsWhileACommandIsWithAWorker() throws Exception {
-        ReadPolling p = strategy(10_000);
+        ReadPolling p = strategy(5_000_000);
         Events events = new Events(1);
         assertEquals(SelectStrategy.SELECT, onLoop(() -> {
             p.handed(2);
@@ -117,17 +120,48 @@ class ReadPollingTest {
             return p.calculateStrategy(events, false);
         }), "one of two commands is still with a worker: its answer comes as a task that would not wake a polling loop");
         assertEquals(0, events.calls.get());
-        assertEquals(1, onLoop(() -> {
+        assertEquals(SelectStrategy.SELECT, onLoop(() -> {
             p.returned();
+            return p.calculateStrategy(events, false);
+        }), "the read answered before the loop blocked earned no poll later");
+        assertEquals(0, events.calls.get());
+        assertEquals(1, onLoop(() -> {
             p.answeredOnLoop();
             return p.calculateStrategy(events, false);
-        }), "none out any more: it polls");
+        }), "none out any more and a read answered: it polls");
         assertEquals(0, p.handedOut());
     }
 
     @Test
+    void aTaskFromAnotherThreadEndsPolling() throws Exception {
+        DefaultEventLoop eventLoop = new DefaultEventLoop();
+        try {
+            ReadPolling p = strategy(5_000_000);
+            CountDownLatch polling = new CountDownLatch(1);
+            io.netty.util.IntSupplier noEvents = () -> {
+                polling.countDown();
+                return 0;
+            };
+            Future<Integer> pass = eventLoop.submit(() -> {
+                p.answeredOnLoop();
+                return p.calculateStrategy(noEvents, false);
+            });
+            assertTrue(polling.await(10, TimeUnit.SECONDS), "the loop polls");
+            long start = System.nanoTime();
+            eventLoop.execute(() -> { });
+            assertEquals(0, pass.get(10, TimeUnit.SECONDS), "no events: the loop goes on to run the task");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 2_000, "polling ended with the task, not after its 5 s: " + tookMillis + " ms");
+            assertEquals(1, p.polls());
+            assertEquals(0, p.pollHits());
+        } finally {
+            eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
     void pollingEndsAfterItsTimeAndThenTheLoopBlocks() throws Exception {
-        ReadPolling p = strategy(3_000);
+        ReadPolling p = strategy(50_000);
         Events events = new Events();
         long start = System.nanoTime();
         assertEquals(SelectStrategy.SELECT, onLoop(() -> {
@@ -135,7 +169,7 @@ class ReadPollingTest {
             return p.calculateStrategy(events, false);
         }));
         long tookMicros = (System.nanoTime() - start) / 1000;
-        assertTrue(tookMicros >= 3_000, "polled for its whole time, took " + tookMicros + " µs");
+        assertTrue(tookMicros >= 50_000, "polled for its whole time, took " + tookMicros + " µs");
         assertTrue(events.calls.get() > 1, "polled more than once: " + events.calls.get());
         assertEquals(1, p.polls());
         assertEquals(0, p.pollHits());
@@ -143,13 +177,16 @@ class ReadPollingTest {
 
     @Test
     void withTasksWaitingItLooksOnceWithoutBlocking() throws Exception {
-        ReadPolling p = strategy(10_000);
+        ReadPolling p = strategy(5_000_000);
         Events events = new Events(0, 5);
         assertEquals(0, onLoop(() -> {
             p.answeredOnLoop();
             return p.calculateStrategy(events, true);
         }), "Netty's own answer when tasks wait: a look, then the tasks");
         assertEquals(1, events.calls.get());
+        assertEquals(5, onLoop(() -> p.calculateStrategy(events, false)),
+                "the answered read still earns its poll once the tasks have run");
+        assertEquals(1, p.polls());
     }
 
     @Test
