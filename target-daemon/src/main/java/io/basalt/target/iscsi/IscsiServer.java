@@ -48,7 +48,7 @@ public final class IscsiServer implements Closeable {
     public static final long DEFAULT_READ_POLL_MICROS = ReadPolling.DEFAULT_POLL_MICROS;
 
     public IscsiServer(TargetRegistry registry, LoginSettings settings, int ioThreads, int workerThreads) {
-        this(registry, settings, ioThreads, workerThreads, ReadPolling.DEFAULT_POLL_MICROS);
+        this(registry, settings, ioThreads, workerThreads, DEFAULT_READ_POLL_MICROS);
     }
 
     /**

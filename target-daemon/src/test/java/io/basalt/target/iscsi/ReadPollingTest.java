@@ -12,7 +12,6 @@ import io.basalt.engine.EngineConfig;
 import io.basalt.engine.Volume;
 import io.basalt.engine.VolumeSpec;
 import io.basalt.target.login.LoginSettings;
-import io.basalt.target.login.TextParameters;
 import io.basalt.target.pdu.Wire;
 import io.basalt.target.scsi.EngineBlockDevice;
 import io.netty.channel.DefaultEventLoop;
@@ -20,10 +19,8 @@ import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.epoll.Epoll;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -206,21 +203,12 @@ class ReadPollingTest {
             TargetRegistry registry = new TargetRegistry();
             registry.put(new TargetRegistry.Target(iqn, t, true, Set.of(), Map.of()));
             IscsiServer server = new IscsiServer(registry, LoginSettings.defaults(), 2, 4, 200);
-            try (Socket s = new Socket()) {
-                InetSocketAddress address = server.start(new InetSocketAddress("127.0.0.1", 0));
-                s.connect(address, 5_000);
-                s.setSoTimeout(10_000);
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                byte[] text = TextParameters.of("InitiatorName", "iqn.2026-11.test:polling", "TargetName", iqn,
-                        "SessionType", "Normal", "ImmediateData", "Yes", "InitialR2T", "No").encode();
-                s.getOutputStream().write(Wire.frame(Wire.loginBhs(true, false, 1, 3, 0x400000000077L, 1), text));
-                byte[] login = read(in);
-                assertEquals(0, Wire.u16(login, 36), "login succeeded");
-                int cmdSN = Wire.get32(login, 28);
+            try (SocketSession s = new SocketSession(server.start(new InetSocketAddress("127.0.0.1", 0)), iqn,
+                    "iqn.2026-11.test:polling", 0x400000000077L)) {
                 int itt = 10;
                 // The first command takes the power-on unit attention.
-                s.getOutputStream().write(Wire.scsiCommandBhs(itt++, false, false, 0, cmdSN++, new byte[6]));
-                read(in);
+                s.send(Wire.scsiCommandBhs(itt++, false, false, 0, s.cmdSN++, new byte[6]));
+                s.read();
 
                 Random random = new Random(7);
                 for (int i = 0; i < 8; i++) {
@@ -228,14 +216,14 @@ class ReadPollingTest {
                     random.nextBytes(data);
                     int lba = i * 8;
                     byte[] write = {0x2a, 0, 0, 0, 0, (byte) lba, 0, 0, 8, 0};
-                    s.getOutputStream().write(Wire.frame(Wire.scsiCommandBhs(itt++, false, true, 4096, cmdSN++, write), data));
-                    byte[] r = read(in);
+                    s.send(Wire.frame(Wire.scsiCommandBhs(itt++, false, true, 4096, s.cmdSN++, write), data));
+                    byte[] r = s.read();
                     assertEquals(0x21, r[0] & 0x3f, "a SCSI Response to the write");
                     assertEquals(0, Wire.u8(r, 3), "GOOD");
                     for (int k = 0; k < 3; k++) {
                         byte[] readCdb = {0x28, 0, 0, 0, 0, (byte) lba, 0, 0, 8, 0};
-                        s.getOutputStream().write(Wire.scsiCommandBhs(itt++, true, false, 4096, cmdSN++, readCdb));
-                        assertArrayEquals(data, readData(in), "the read returns what was written");
+                        s.send(Wire.scsiCommandBhs(itt++, true, false, 4096, s.cmdSN++, readCdb));
+                        assertArrayEquals(data, readData(s), "the read returns what was written");
                     }
                 }
                 List<ReadPolling> loops = server.readPolling();
@@ -250,23 +238,11 @@ class ReadPollingTest {
         }
     }
 
-    /** One PDU: the BHS, then AHS and data segment with padding. */
-    private static byte[] read(DataInputStream in) throws IOException {
-        byte[] bhs = new byte[48];
-        in.readFully(bhs);
-        int ahs = Wire.u8(bhs, 4) * 4;
-        int data = (Wire.u8(bhs, 5) << 16) | Wire.u16(bhs, 6);
-        byte[] pdu = new byte[48 + ahs + ((data + 3) & ~3)];
-        System.arraycopy(bhs, 0, pdu, 0, 48);
-        in.readFully(pdu, 48, pdu.length - 48);
-        return pdu;
-    }
-
     /** The data of Data-In PDUs up to the command's status (in the last Data-In or a SCSI Response), which must be GOOD. */
-    private static byte[] readData(DataInputStream in) throws IOException {
+    private static byte[] readData(SocketSession s) throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         while (true) {
-            byte[] pdu = read(in);
+            byte[] pdu = s.read();
             int opcode = pdu[0] & 0x3f;
             if (opcode == 0x25) { // Data-In
                 int len = (Wire.u8(pdu, 5) << 16) | Wire.u16(pdu, 6);

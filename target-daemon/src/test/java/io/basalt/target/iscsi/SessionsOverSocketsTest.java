@@ -8,14 +8,11 @@ import io.basalt.engine.EngineConfig;
 import io.basalt.engine.Volume;
 import io.basalt.engine.VolumeSpec;
 import io.basalt.target.login.LoginSettings;
-import io.basalt.target.login.TextParameters;
 import io.basalt.target.pdu.Wire;
 import io.basalt.target.scsi.EngineBlockDevice;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -85,40 +82,10 @@ class SessionsOverSocketsTest {
         }
     }
 
-    /** A logged-in session on its own socket, reading PDUs without digests. */
-    private final class Session implements AutoCloseable {
-        final Socket socket = new Socket();
-        final DataInputStream in;
-        int cmdSN;
-
+    /** A logged-in session on its own socket. */
+    private final class Session extends SocketSession {
         Session(long isid) throws IOException {
-            socket.connect(address, 5_000);
-            socket.setSoTimeout(10_000);
-            in = new DataInputStream(socket.getInputStream());
-            byte[] text = TextParameters.of("InitiatorName", "iqn.2026-11.test:sockets", "TargetName", IQN,
-                    "SessionType", "Normal", "ImmediateData", "Yes", "InitialR2T", "No").encode();
-            send(Wire.frame(Wire.loginBhs(true, false, 1, 3, isid, 1), text));
-            byte[] login = read();
-            assertEquals(0x23, login[0] & 0x3f, "a Login Response");
-            assertEquals(0, Wire.u16(login, 36), "login succeeded");
-            cmdSN = Wire.get32(login, 28);
-        }
-
-        void send(byte[] pdu) throws IOException {
-            socket.getOutputStream().write(pdu);
-            socket.getOutputStream().flush();
-        }
-
-        /** One PDU: the BHS, then AHS and data segment with padding. */
-        byte[] read() throws IOException {
-            byte[] bhs = new byte[48];
-            in.readFully(bhs);
-            int ahs = Wire.u8(bhs, 4) * 4;
-            int data = (Wire.u8(bhs, 5) << 16) | Wire.u16(bhs, 6);
-            byte[] pdu = new byte[48 + ahs + ((data + 3) & ~3)];
-            System.arraycopy(bhs, 0, pdu, 0, 48);
-            in.readFully(pdu, 48, pdu.length - 48);
-            return pdu;
+            super(address, IQN, "iqn.2026-11.test:sockets", isid);
         }
 
         /** TEST UNIT READY on LUN 1 ends with CHECK CONDITION, UNIT ATTENTION asc/ascq. */
@@ -128,11 +95,6 @@ class SessionsOverSocketsTest {
             assertEquals(0x21, r[0] & 0x3f, "a SCSI Response");
             assertEquals(itt, Wire.get32(r, 16));
             EmbeddedSession.assertSense(r, 0x06, asc, ascq); // UNIT ATTENTION
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }
