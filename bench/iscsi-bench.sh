@@ -46,6 +46,7 @@ tgt_url=iscsi://127.0.0.1:$tgt_port/iqn.2026-11.bench:tgt/1
 # Basalt: the bare portal over the engine, data on the same disk
 mvn -B -q -ntp -pl target-daemon -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
 rm -rf "$work/basalt-data"
+: >"$work/basalt.log" # emptied first: the wait below must not find the last run's "listening"
 java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xmx2g \
     -cp "target-daemon/target/classes:$(cat target-daemon/target/classpath.txt)" io.basalt.target.TargetMain \
     "$work/basalt-data" 127.0.0.1:$basalt_port bench:$size >"$work/basalt.log" 2>&1 &
