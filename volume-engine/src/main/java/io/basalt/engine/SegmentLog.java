@@ -20,9 +20,11 @@ import java.util.logging.Logger;
  *
  * <p>Appends are serialised by one lock and written with a gathering write at the current
  * segment's position (payload buffers are written as given, not copied). Durability is asked
- * for with {@link #sync()}: a single syncer thread forces every segment written since the
+ * for with {@link #sync()}: one thread at a time forces every segment written since the
  * last force and completes all waiters whose data that covered, so concurrent writers share
- * one fdatasync (BookKeeper's journal does the same). Syncs are counted by trigger.
+ * one fdatasync (BookKeeper's journal does the same). That thread is the syncer, or a writer
+ * that appended a batch of writes and syncs them itself when no sync is running
+ * ({@link WriteBatch}): one thread hand-off fewer per durable write. Syncs are counted.
  *
  * <p>Segments are created ahead of use by a background allocator. A new segment takes a free
  * file when one waits (recycled by the cleaner or zero-filled while the log was idle), so
@@ -620,69 +622,145 @@ final class SegmentLog implements Closeable {
                 return f;
             }
             waiters.add(new Waiter(target, f));
-            syncLock.notifyAll();
+            // Whoever holds the slot serves this waiter in its next round. A thread in a write
+            // batch runs the sync itself once its batch is appended (WriteBatch); otherwise the
+            // syncer is woken.
+            if (!syncing && !WriteBatch.defer(this)) {
+                syncLock.notifyAll();
+            }
         }
         return f;
+    }
+
+    /**
+     * Whether a thread holds the sync slot: the syncer, or a writer leading the sync of its own
+     * batch ({@link #lead}). One holder at a time runs syncs, so syncs never overlap and
+     * {@link #synced} only grows. Under {@link #syncLock}.
+     */
+    private boolean syncing;
+
+    /** Whether a thread holds the sync slot now (for tests). */
+    boolean syncSlotTaken() {
+        synchronized (syncLock) {
+            return syncing;
+        }
+    }
+
+    /**
+     * Called by a thread whose write batch deferred syncs here ({@link WriteBatch}): if no one
+     * holds the sync slot, takes it and syncs on this thread until no waiter is left, saving
+     * the wake-up of the syncer and its hand-back; otherwise the holder serves the waiters.
+     */
+    void lead() {
+        synchronized (syncLock) {
+            if (syncing || waiters.isEmpty()) {
+                return;
+            }
+            syncing = true;
+        }
+        syncRounds(false);
+    }
+
+    /**
+     * Runs syncs while waiters remain, then releases the slot, which the caller holds. The
+     * waiters that arrive during a sync are served by the next round, by the same thread.
+     */
+    private void syncRounds(boolean linger) {
+        boolean released = false;
+        try {
+            while (true) {
+                synchronized (syncLock) {
+                    if (waiters.isEmpty()) {
+                        released = true;
+                        syncing = false;
+                        syncLock.notifyAll(); // the syncer may be waiting for the slot (to close, say)
+                        return;
+                    }
+                }
+                syncOnce(linger);
+            }
+        } finally {
+            if (!released) { // an unexpected error: the slot must not stay taken, or no sync would run again
+                synchronized (syncLock) {
+                    syncing = false;
+                    syncLock.notifyAll();
+                }
+            }
+        }
     }
 
     private void syncLoop() {
         ThreadLatency.shortSlice(); // it wakes once per sync to complete the writes waiting on it
         while (true) {
             synchronized (syncLock) {
-                while (waiters.isEmpty() && !closing) {
+                while (waiters.isEmpty() || syncing) {
+                    if (closing && waiters.isEmpty()) {
+                        return;
+                    }
                     try {
                         syncLock.wait();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (waiters.isEmpty() && closing) {
-                    return;
-                }
+                syncing = true;
             }
-            lingerForMoreWaiters();
-            long target;
-            Position targetPos;
-            List<Segment> force;
-            IOException failedEarlier;
-            synchronized (lock) {
-                failedEarlier = failure;
-                target = appended;
-                targetPos = new Position(current.id, writePos);
-                force = new ArrayList<>(unsynced);
-                force.add(current);
-                unsynced.clear();
-            }
-            if (failedEarlier != null) {
-                // A waiter that queued just as an fsync failed: a new fsync proves nothing.
-                failAll(failedEarlier(failedEarlier));
-                continue;
-            }
-            IOException err = null;
-            for (Segment s : force) {
-                try {
-                    if (s.channel.isOpen()) {
-                        forcer.force(s);
-                    }
-                } catch (IOException e) {
-                    err = e;
-                }
-            }
-            syncCount.incrementAndGet();
-            if (err != null) {
-                // After a failed fsync the page cache state is unknown: refuse all further writes.
-                LOG.log(Level.SEVERE, "fsync failed; the log refuses further writes", err);
-                synchronized (lock) {
-                    failure = err;
-                }
-                failAll(new EngineException(EngineException.Kind.IO_ERROR, "fsync failed: " + err.getMessage(), err));
-                continue;
-            }
-            synced = target;
-            syncedPosition = targetPos;
-            completeUpTo(target);
-            leaveSparseSegmentUnderDurableLoad();
+            syncRounds(true);
         }
+    }
+
+    /**
+     * Forces everything appended so far and completes the waiters it covers. The syncer
+     * lingers for more waiters first ({@link #lingerForMoreWaiters}); a leading writer does
+     * not: its batch is its group.
+     */
+    private void syncOnce(boolean linger) {
+        if (linger) {
+            lingerForMoreWaiters();
+        }
+        long target;
+        Position targetPos;
+        List<Segment> force;
+        IOException failedEarlier;
+        synchronized (lock) {
+            failedEarlier = failure;
+            target = appended;
+            targetPos = new Position(current.id, writePos);
+            force = new ArrayList<>(unsynced);
+            force.add(current);
+            unsynced.clear();
+        }
+        if (failedEarlier != null) {
+            // A waiter that queued just as an fsync failed: a new fsync proves nothing.
+            failAll(failedEarlier(failedEarlier));
+            return;
+        }
+        IOException err = null;
+        for (Segment s : force) {
+            try {
+                if (s.channel.isOpen()) {
+                    forcer.force(s);
+                }
+            } catch (IOException e) {
+                err = e;
+            } catch (RuntimeException e) { // not an fdatasync result: what reached the disk is unknown, as after one
+                err = new IOException("fdatasync did not complete: " + e, e);
+            }
+        }
+        syncCount.incrementAndGet();
+        if (err != null) {
+            // After a failed fsync the page cache state is unknown: refuse all further writes.
+            LOG.log(Level.SEVERE, "fsync failed; the log refuses further writes", err);
+            synchronized (lock) {
+                failure = err;
+            }
+            failAll(new EngineException(EngineException.Kind.IO_ERROR, "fsync failed: " + err.getMessage(), err));
+            return;
+        }
+        synced = target;
+        syncedPosition = targetPos;
+        completeUpTo(target);
+        leaveSparseSegmentUnderDurableLoad();
     }
 
     /** The error for anything asked of the log after it broke (a failed append or fsync). */
@@ -697,8 +775,8 @@ final class SegmentLog implements Closeable {
 
     volatile Forcer forcer = s -> s.channel.force(false);
 
-    /** Waiters the previous sync served; syncer thread only. */
-    private int lastBatch;
+    /** Waiters the previous sync served; written by the slot's holder, read by the syncer. */
+    private volatile int lastBatch;
     /** A sync that served at least this many waiters marks a concurrent durable load. */
     private static final int LINGER_BATCH = 8;
     /** Longest wait for more waiters before a sync. */

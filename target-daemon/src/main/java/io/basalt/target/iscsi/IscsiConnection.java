@@ -1,5 +1,6 @@
 package io.basalt.target.iscsi;
 
+import io.basalt.engine.WriteBatch;
 import io.basalt.target.login.LoginNegotiator;
 import io.basalt.target.login.LoginRequest;
 import io.basalt.target.login.LoginSettings;
@@ -502,7 +503,7 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             if (!writeBatch.isEmpty()) {
                 handOffWrites(); // the writes decoded before it go first, as they would have
             }
-            handAlone(task, st);
+            hand(List.of(new PendingCommand(task, st)), () -> WriteBatch.run(() -> run(task, st))); // its worker syncs it
             return;
         }
         if (writeBatch.isEmpty()) {
@@ -547,7 +548,8 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         List<PendingCommand> batch = writeBatch;
         writeBatch = new ArrayList<>();
-        hand(batch, () -> batch.forEach(w -> run(w.task, w.command)));
+        // The worker syncs the batch's durable writes itself once all are appended (WriteBatch).
+        hand(batch, () -> WriteBatch.run(() -> batch.forEach(w -> run(w.task, w.command))));
     }
 
     /** Gives {@code work}, which runs {@code commands}, to a worker; fails them if none takes it. */
