@@ -156,7 +156,7 @@ public final class BlockEngine implements Closeable {
         writes.increment();
         writtenBytes.add(src.remaining());
         if (src.remaining() == 0) {
-            return fua ? log.sync() : CompletableFuture.completedFuture(null);
+            return fua ? log.sync(true) : CompletableFuture.completedFuture(null);
         }
         checkpointer.awaitRoom();
         Prepared whole = wholeBlocks(v, offset, src);
@@ -168,7 +168,7 @@ public final class BlockEngine implements Closeable {
             v.lock.unlock();
         }
         checkpointer.nudge(log.pendingEntries());
-        return fua ? log.sync() : CompletableFuture.completedFuture(null);
+        return fua ? log.sync(true) : CompletableFuture.completedFuture(null);
     }
 
     /**

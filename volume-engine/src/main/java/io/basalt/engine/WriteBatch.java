@@ -14,9 +14,11 @@ import java.util.List;
  * then costs one thread hand-off fewer (worker to syncer), which on a virtualised two-core
  * machine, where a wake-up costs tens of microseconds, is most of its CPU beyond the append.
  *
- * <p>Nothing inside {@code writes} may wait for a sync that a write of the same batch asked
- * for: it would wait for itself. The iSCSI layer runs only plain writes in batches; their
- * waits for durability are futures.
+ * <p>Only a write's own durability future is deferred ({@code SegmentLog.sync(true)}, from
+ * {@code BlockEngine.write}); a sync some code joins, such as the checkpoint that
+ * back-pressure runs on a writer's thread, wakes the syncer as always, and that sync serves
+ * the deferred waiters too. Nothing inside {@code writes} may join a write's durability
+ * future: it would wait for itself. The iSCSI layer runs only plain writes in batches.
  */
 public final class WriteBatch {
     private static final ThreadLocal<List<SegmentLog>> OWED = new ThreadLocal<>();
@@ -32,13 +34,33 @@ public final class WriteBatch {
         }
         List<SegmentLog> owed = new ArrayList<>(1);
         OWED.set(owed);
+        Throwable thrown = null;
         try {
             writes.run();
+        } catch (Throwable t) {
+            thrown = t;
         } finally {
             OWED.remove();
-            for (SegmentLog log : owed) {
+        }
+        for (SegmentLog log : owed) { // each one, whatever another one threw: its waiters need a sync
+            try {
                 log.lead();
+            } catch (Throwable t) {
+                if (thrown == null) {
+                    thrown = t;
+                } else {
+                    thrown.addSuppressed(t);
+                }
             }
+        }
+        if (thrown instanceof RuntimeException re) {
+            throw re;
+        }
+        if (thrown instanceof Error e) {
+            throw e;
+        }
+        if (thrown != null) { // a checked exception thrown sneakily
+            throw new IllegalStateException(thrown);
         }
     }
 

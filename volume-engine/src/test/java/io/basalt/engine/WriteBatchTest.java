@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -66,7 +67,9 @@ class WriteBatchTest {
 
     @AfterEach
     void close() {
-        engine.close();
+        if (engine != null) {
+            engine.close();
+        }
     }
 
     private static byte[] block(int seed) {
@@ -225,6 +228,84 @@ class WriteBatchTest {
         }
         for (int r = rounds - 32; r < rounds; r++) {
             assertArrayEquals(block(200_000 + r), read((long) (200 + r % 32) * BS));
+        }
+    }
+    @Test
+    void aCheckpointThatBackPressureRunsInsideABatchDoesNotWaitForTheBatchsOwnSync() throws Exception {
+        engine.close();
+        // Back-pressure after a few entries: a write in the batch runs a checkpoint on its own
+        // thread, which joins a sync; that sync must not be one the batch defers to its end.
+        engine = BlockEngine.open(dir, cfg().maxPendingEntries(4));
+        v = engine.volume("v");
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "batch-worker");
+            t.setDaemon(true); // if it hangs (the bug this test is for), it must not keep the JVM
+            return t;
+        });
+        Future<?> batch = worker.submit(() -> WriteBatch.run(() -> {
+            for (int i = 1; i <= 32; i++) {
+                done.add(v.write((long) i * BS, ByteBuffer.wrap(block(i)), i % 4 == 0));
+            }
+        }));
+        try {
+            batch.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            engine = null; // its checkpointer is stuck with the batch: closing it would hang too
+            fail("the batch waits for a sync only it would run");
+        } finally {
+            worker.shutdown();
+        }
+        for (CompletableFuture<Void> f : done) {
+            f.join();
+        }
+        for (int i = 1; i <= 32; i++) {
+            assertArrayEquals(block(i), read((long) i * BS));
+        }
+    }
+
+    @Test
+    void aLeadingThreadServesWritersOutsideItsBatchWithoutWakingTheSyncer() throws Exception {
+        Thread me = Thread.currentThread();
+        CountDownLatch leading = new CountDownLatch(1);
+        CountDownLatch othersQueued = new CountDownLatch(1);
+        engine.log().forcer = s -> {
+            forcedBy.add(Thread.currentThread());
+            if (Thread.currentThread() == me && leading.getCount() > 0) {
+                leading.countDown();
+                try {
+                    othersQueued.await(); // hold the first sync until the other writes wait
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            s.channel.force(false);
+        };
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        Thread writer = new Thread(() -> {
+            try {
+                leading.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (int i = 0; i < 8; i++) { // durable writes outside any batch, while the slot is held
+                others.add(v.write((long) (100 + i) * BS, ByteBuffer.wrap(block(100 + i)), true));
+            }
+            othersQueued.countDown();
+        });
+        writer.start();
+        List<CompletableFuture<Void>> mine = new ArrayList<>();
+        WriteBatch.run(() -> mine.add(v.write(BS, ByteBuffer.wrap(block(1)), true))); // on this thread: the forcer knows it
+        writer.join();
+        // run() returned once no waiter was left: the other writer's writes were synced by this
+        // thread's next round, and the syncer never ran.
+        assertTrue(mine.get(0).isDone());
+        for (CompletableFuture<Void> f : others) {
+            assertTrue(f.isDone() && !f.isCompletedExceptionally());
+        }
+        assertEquals(Set.of(me), forcedBy);
+        for (int i = 0; i < 8; i++) {
+            assertArrayEquals(block(100 + i), read((long) (100 + i) * BS));
         }
     }
 }

@@ -19,7 +19,10 @@ public class IscsiSettings {
 
     @Min(1)
     @Max(256)
-    private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    // Workers append writes, read what memory does not hold, and one of them may run the
+    // log's syncs under a durable load (WriteBatch): more than the cores, as a pool that
+    // waits for the disk needs.
+    private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     /** How long an event loop polls for the next command after answering a read from memory itself; 0 = never. */
     @Min(0)
