@@ -621,7 +621,7 @@ final class SegmentLog implements Closeable {
             }
             target = appended;
         }
-        if (target <= synced) {
+        if (target <= synced && !closing) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -696,15 +696,18 @@ final class SegmentLog implements Closeable {
             if (!released) {
                 // An unexpected error mid-sync: what was forced is unknown, so nothing more is
                 // reported durable; and the slot must not stay taken, or no sync would run again.
+                IOException failed;
                 synchronized (lock) {
                     if (failure == null) {
                         failure = new IOException("a sync stopped unexpectedly");
                     }
+                    failed = failure;
                 }
                 synchronized (syncLock) {
                     syncing = false;
                     syncLock.notifyAll();
                 }
+                failAll(failedEarlier(failed));
             }
         }
     }
@@ -725,7 +728,11 @@ final class SegmentLog implements Closeable {
                 }
                 syncing = true;
             }
-            syncRounds(true);
+            try {
+                syncRounds(true);
+            } catch (Throwable t) { // the log is failed (syncRounds saw to it); the syncer stays, to fail what comes
+                LOG.log(Level.SEVERE, "a sync stopped unexpectedly; the log refuses further writes", t);
+            }
         }
     }
 
@@ -756,10 +763,13 @@ final class SegmentLog implements Closeable {
             return;
         }
         IOException err = null;
+        boolean skipped = false;
         for (Segment s : force) {
             try {
                 if (s.channel.isOpen()) {
                     forcer.force(s);
+                } else {
+                    skipped = true;
                 }
             } catch (IOException e) {
                 err = e;
@@ -775,6 +785,12 @@ final class SegmentLog implements Closeable {
                 failure = err;
             }
             failAll(new EngineException(EngineException.Kind.IO_ERROR, "fsync failed: " + err.getMessage(), err));
+            return;
+        }
+        if (skipped && closing) {
+            // close() closed a segment under this sync (it waited for the syncer in vain):
+            // what it held was not forced, so nothing is reported durable.
+            failAll(new EngineException(EngineException.Kind.CLOSED, "log closed during a sync"));
             return;
         }
         synced = target;
