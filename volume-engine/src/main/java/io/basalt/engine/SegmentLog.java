@@ -679,36 +679,36 @@ final class SegmentLog implements Closeable {
      * waiters that arrive during a sync are served by the next round, by the same thread.
      */
     private void syncRounds(boolean linger) {
-        boolean released = false;
-        try {
-            while (true) {
-                synchronized (syncLock) {
-                    if (waiters.isEmpty()) {
-                        released = true;
-                        syncing = false;
-                        syncLock.notifyAll(); // the syncer may be waiting for the slot (to close, say)
-                        return;
-                    }
+        while (true) {
+            synchronized (syncLock) {
+                if (waiters.isEmpty()) {
+                    releaseSlot();
+                    return;
                 }
-                syncOnce(linger);
             }
-        } finally {
-            if (!released) {
+            try {
+                syncOnce(linger);
+            } catch (Throwable t) {
                 // An unexpected error mid-sync: what was forced is unknown, so nothing more is
                 // reported durable; and the slot must not stay taken, or no sync would run again.
                 IOException failed;
                 synchronized (lock) {
                     if (failure == null) {
-                        failure = new IOException("a sync stopped unexpectedly");
+                        failure = new IOException("a sync stopped unexpectedly", t);
                     }
                     failed = failure;
                 }
-                synchronized (syncLock) {
-                    syncing = false;
-                    syncLock.notifyAll();
-                }
+                releaseSlot();
                 failAll(failedEarlier(failed));
+                throw t;
             }
+        }
+    }
+
+    private void releaseSlot() {
+        synchronized (syncLock) {
+            syncing = false;
+            syncLock.notifyAll(); // the syncer may be waiting for the slot (to close, say)
         }
     }
 
