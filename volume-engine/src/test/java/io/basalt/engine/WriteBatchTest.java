@@ -230,7 +230,9 @@ class WriteBatchTest {
         } finally {
             pool.shutdownNow();
         }
-        assertTrue(forcedBy.stream().anyMatch(t -> !t.getName().equals("basalt-log-syncer")), "batches synced themselves");
+        // Who ran the fdatasyncs is left open here: the syncer, woken by the lone writer, may keep
+        // the slot for the whole run on a slow machine, and that is correct. The tests above check
+        // deterministically that a batch syncs itself when the slot is free.
         // Read back after a reopen (no crash: durability itself is what the other tests check).
         engine.close();
         engine = BlockEngine.open(dir, cfg());
