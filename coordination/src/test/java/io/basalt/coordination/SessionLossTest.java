@@ -44,7 +44,9 @@ class SessionLossTest {
                 long t0 = System.nanoTime();
                 StoreException e = assertThrows(StoreException.class, () -> store.read("/r/x", List.class));
                 assertEquals(StoreException.Kind.UNAVAILABLE, e.kind());
-                assertTrue(System.nanoTime() - t0 < 500_000_000L, "failed fast");
+                // Well under the 20 s session timeout: it did not wait out the connection (a bound with room
+                // for a pause of a loaded machine).
+                assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "failed fast");
 
                 zk.start();
                 Eventually.await("RECONNECTED", Duration.ofSeconds(15), () -> seen.contains(ConnectionState.RECONNECTED));

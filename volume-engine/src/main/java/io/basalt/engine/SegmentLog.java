@@ -656,6 +656,16 @@ final class SegmentLog implements Closeable {
     }
 
     /**
+     * For tests: no one holds the sync slot and the syncer waits in {@code syncLock.wait()}, so
+     * it runs again only when woken (a deferred waiter does not wake it).
+     */
+    boolean syncerParked() {
+        synchronized (syncLock) {
+            return !syncing && syncer.getState() == Thread.State.WAITING;
+        }
+    }
+
+    /**
      * Called by a thread whose write batch deferred syncs here ({@link WriteBatch}): if no one
      * holds the sync slot, takes it and syncs on this thread until no waiter is left, saving
      * the wake-up of the syncer and its hand-back; otherwise the holder serves the waiters.
