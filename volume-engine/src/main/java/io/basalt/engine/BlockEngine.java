@@ -172,6 +172,51 @@ public final class BlockEngine implements Closeable {
     }
 
     /**
+     * As {@link #write}, for a thread that must not wait (an event loop): a write of whole
+     * 4 KiB blocks, at most one record's worth, appended at once if nothing stands in the way;
+     * otherwise null, having written nothing. In the way: back-pressure (the pending index at
+     * its bound: a checkpoint would run here), the volume's lock held by another writer, a
+     * segment roll (it may wait for the spare). The future is the same as write's: done now,
+     * or when a sync covers the write if {@code fua}.
+     */
+    CompletableFuture<Void> tryWrite(Catalog.VolumeRec v, long offset, ByteBuffer src, boolean fua) {
+        int length = src.remaining();
+        if (length == 0 || length > RecordFormat.MAX_BLOCKS_PER_RECORD * Blocks.BLOCK_SIZE
+                || (offset & (Blocks.BLOCK_SIZE - 1)) != 0 || (length & (Blocks.BLOCK_SIZE - 1)) != 0) {
+            return null; // partial blocks merge with stored data: a read that may wait for the disk
+        }
+        checkRange(v, offset, length);
+        failIfBroken();
+        if (log.pendingEntries() > cfg.maxPendingEntries) {
+            return null;
+        }
+        Prepared whole = wholeBlocks(v, offset, src);
+        if (!v.lock.tryLock()) {
+            return null;
+        }
+        try {
+            ensureLive(v);
+            int n = whole.blocks.length;
+            int[] lens = new int[n];
+            for (int i = 0; i < n; i++) {
+                lens[i] = whole.blocks[i].remaining();
+            }
+            long s = seq.incrementAndGet();
+            if (log.appendWithoutRoll(RecordFormat.DATA, v.head, offset >>> Blocks.BLOCK_SHIFT, n, s, lens, whole.crcs,
+                    whole.blocks) == null) {
+                return null; // the sequence number stays unused, as after a failed append
+            }
+            markWritten(v.head, s);
+        } finally {
+            v.lock.unlock();
+        }
+        writes.increment();
+        writtenBytes.add(length);
+        checkpointer.nudge(log.pendingEntries());
+        return fua ? log.sync(true) : CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * The stored form of every whole 4 KiB block of the write (compressed if the volume asks),
      * indexed from the first block touched; null for partial blocks, which are merged with the
      * current data under the volume lock. Prepared before taking the lock, so that concurrent

@@ -38,6 +38,13 @@ final class Segment {
      * a sparse new file until it has been written through.
      */
     volatile boolean allocated = true;
+    /**
+     * Whether the file's pages are known to be in memory: written by this process (created,
+     * zero-filled) or read in by {@link #warm}. An append that ends inside a page not in memory
+     * first reads that page from disk, so a thread that must not wait appends only to a cached
+     * segment ({@link SegmentLog#appendWithoutRoll}). A hint: the kernel may evict pages.
+     */
+    volatile boolean cached;
     /** A zero-fill in place was started for this spare (tried once). Guarded by the log's lock. */
     boolean zeroFillTried;
     /** Readers inside {@link #map}; -1 once unmapped. */
@@ -173,7 +180,9 @@ final class Segment {
         if (zeroFill) {
             if (zeroFill(tmp, size, stop)) {
                 Files.move(tmp, p);
-                return open(dir, id, size);
+                Segment s = open(dir, id, size);
+                s.cached = true;
+                return s;
             }
         }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -190,6 +199,7 @@ final class Segment {
         Files.move(tmp, p);
         Segment s = open(dir, id, fullSize || zeroFill ? size : 0);
         s.allocated = false;
+        s.cached = true; // holes, and zeros written just now
         return s;
     }
 
@@ -354,6 +364,7 @@ final class Segment {
         }
         try {
             map.load();
+            cached = true;
         } finally {
             readers.decrementAndGet();
         }

@@ -60,6 +60,15 @@ public final class Volume {
         return engine.write(rec, offset, src, fua);
     }
 
+    /**
+     * As {@link #write}, but never waits (for an event loop): null, having written nothing,
+     * when the write is not of whole 4 KiB blocks or would have to wait (back-pressure,
+     * another writer of this volume, a new segment). Callers then use {@link #write}.
+     */
+    public CompletableFuture<Void> tryWrite(long offset, ByteBuffer src, boolean fua) {
+        return engine.tryWrite(rec, offset, src, fua);
+    }
+
     /** Deallocates a byte range; it reads as zeros afterwards. Also serves write-zeroes. */
     public CompletableFuture<Void> unmap(long offset, long length) {
         return engine.unmap(rec, offset, length);

@@ -65,6 +65,31 @@ public final class WriteBatch {
     }
 
     /**
+     * For a thread that must not sync itself (an event loop): from now until
+     * {@link #wakeDeferred}, durable writes on this thread queue their waits without waking the
+     * log's syncer, which {@code wakeDeferred} then wakes once. The writes of one pass of an
+     * event loop so share the sync they wait for, instead of the first one starting a sync
+     * that the rest just miss. Returns true if this opened the deferral (the caller must
+     * arrange for {@code wakeDeferred} to run on this thread), false if it was open already.
+     */
+    public static boolean deferOnThisThread() {
+        if (OWED.get() != null) {
+            return false;
+        }
+        OWED.set(new ArrayList<>(1));
+        return true;
+    }
+
+    /** Ends this thread's deferral ({@link #deferOnThisThread}) and wakes the syncer of each log it owes. */
+    public static void wakeDeferred() {
+        List<SegmentLog> owed = OWED.get();
+        OWED.remove();
+        if (owed != null) {
+            owed.forEach(SegmentLog::wakeSyncer);
+        }
+    }
+
+    /**
      * Called by {@link SegmentLog#sync} with its sync lock held, when no thread holds the sync
      * slot: whether the calling thread is in a batch, which then syncs {@code log} at its end.
      */

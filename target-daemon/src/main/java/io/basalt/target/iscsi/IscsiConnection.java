@@ -50,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,8 @@ import java.util.logging.Logger;
  * One iSCSI connection, which is one session (MaxConnections=1): the login phase, then the
  * full feature phase. Everything here runs on the connection's event loop; SCSI commands are
  * executed on the worker executor and their results come back to the event loop, except reads
- * whose data is in memory, which complete on the event loop (see {@link ScsiPort#tryExecuteNow}).
+ * whose data is in memory, which complete on the event loop, and small durable writes, which
+ * are appended on it (see {@link ScsiPort#tryStart}).
  */
 final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(IscsiConnection.class.getName());
@@ -470,23 +472,13 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ScsiTask st = new ScsiTask(nexus, task.lun, task.cdb, task.expectedLength, task.takeData());
-        if (!task.write) {
-            // A small read served from memory completes here: two thread hand-offs cost more
-            // than it (see Read.tryNow for what qualifies).
-            ScsiResult now;
-            try {
-                now = target.port().tryExecuteNow(st);
-            } catch (RuntimeException e) {
-                finish(task, null, e);
-                return;
-            }
-            if (now != null) {
-                finish(task, now, null);
-                if (polling != null) {
-                    polling.answeredOnLoop();
-                }
-                return;
-            }
+        // A small read served from memory completes here: two thread hand-offs cost more than
+        // it (see Read.tryNow for what qualifies). A small write of whole blocks is appended
+        // here when nothing stands in the way (Write.tryNow, Volume.tryWrite): the append is a
+        // copy into the page cache, less than the hand-off to a worker and back; a durable one
+        // is answered when its sync completes.
+        if ((!task.write || inlineWrite(task)) && startedOnLoop(task, st)) {
+            return;
         }
         // The length the CDB asks for at the LUN's block size, not the initiator's claim.
         if (!ScsiDispatcher.appendOnlyWrite(task.cdb, task.dataOutNeeded)) {
@@ -510,6 +502,73 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
             ctx.executor().execute(this::handOffWrites); // runs after this pass's reads
         }
         writeBatch.add(new PendingCommand(task, st));
+    }
+
+    /**
+     * Whether small writes are appended on the event loop when they can be ({@code
+     * -Dbasalt.inlineWrites=false} hands every write to a worker, as before; for comparisons).
+     */
+    static final boolean INLINE_WRITES = !"false".equals(System.getProperty("basalt.inlineWrites"));
+
+    /**
+     * A plain write of whole 4 KiB blocks, small enough for the loop (Write.NON_BLOCKING_MAX),
+     * while no write of this pass waits for a worker: the writes of a pass keep their order.
+     */
+    private boolean inlineWrite(Task task) {
+        return INLINE_WRITES && writeBatch.isEmpty() && task.dataOutNeeded <= INLINE_WRITE_BYTES
+                && ScsiDispatcher.appendOnlyWrite(task.cdb, task.dataOutNeeded);
+    }
+
+    /** Writes up to this many bytes are tried on the event loop (as Write.NON_BLOCKING_MAX). */
+    static final int INLINE_WRITE_BYTES = 16 * 1024;
+
+    /**
+     * Starts the command on the event loop if it can run without waiting; false, with nothing
+     * done, if it cannot. A command done at once is answered now; a write waiting for its sync
+     * is answered when that completes, as a worker's command is.
+     */
+    private boolean startedOnLoop(Task task, ScsiTask st) {
+        if (task.write && WriteBatch.deferOnThisThread()) {
+            // The durable writes of this pass (of all the loop's connections) wait for one
+            // sync, which the syncer starts once they are all appended: woken by the first,
+            // it would start one that the rest just miss.
+            try {
+                ctx.executor().execute(WriteBatch::wakeDeferred);
+            } catch (RejectedExecutionException stopping) {
+                WriteBatch.wakeDeferred(); // no pass end to wait for
+            }
+        }
+        CompletableFuture<ScsiResult> started;
+        try {
+            started = target.port().tryStart(st);
+        } catch (RuntimeException e) {
+            releaseDataOut(st);
+            finish(task, null, e);
+            return true;
+        }
+        if (started == null) {
+            return false;
+        }
+        if (started.isDone()) {
+            ScsiResult result = null;
+            Throwable err = null;
+            try {
+                result = started.join();
+            } catch (CompletionException e) {
+                err = e.getCause() != null ? e.getCause() : e;
+            }
+            finish(task, result, err);
+            if (polling != null) {
+                polling.answeredOnLoop();
+            }
+            return true;
+        }
+        if (polling != null) { // out with the syncer: the loop must not poll while it waits
+            task.withWorker = true;
+            polling.handed(1);
+        }
+        started.whenComplete((result, err) -> ctx.executor().execute(() -> finish(task, result, err)));
+        return true;
     }
 
     private void handAlone(Task task, ScsiTask st) {

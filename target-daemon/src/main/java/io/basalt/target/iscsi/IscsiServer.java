@@ -63,7 +63,8 @@ public final class IscsiServer implements Closeable {
         this.io = new MultiThreadIoEventLoopGroup(ioThreads, epoll
                 ? EpollIoHandler.newFactory(0, ReadPolling.factory(readPollMicros))
                 : NioIoHandler.newFactory());
-        // Every I/O passes through a worker: a short scheduler slice lets it take a core soon
+        // Most I/O that is not a small read from memory or a small write passes through a
+        // worker: a short scheduler slice lets it take a core soon
         // after each wake-up (see ThreadLatency); the event loops ask in start().
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),

@@ -43,8 +43,8 @@ public final class IscsiTarget implements ScsiPort {
     }
 
     @Override
-    public ScsiResult tryExecuteNow(ScsiTask task) {
-        return scsi.tryExecuteNow(task);
+    public CompletableFuture<ScsiResult> tryStart(ScsiTask task) {
+        return scsi.tryStart(task);
     }
 
     @Override

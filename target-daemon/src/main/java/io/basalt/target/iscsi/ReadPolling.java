@@ -11,7 +11,8 @@ import io.netty.util.internal.ThreadExecutorMap;
 
 /**
  * An event loop's select strategy that polls for a while before it blocks, but only after the
- * loop answered a read from memory itself and while none of its commands is out with a worker.
+ * loop answered a command itself (a read from memory, a small write it appended) and while none
+ * of its commands is out with a worker or the syncer.
  *
  * <p>An initiator reading at queue depth 1 sends its next command some tens of microseconds
  * after the answer to the last one. Blocking in {@code epoll_wait} in between lets the core
@@ -21,7 +22,8 @@ import io.netty.util.internal.ThreadExecutorMap;
  * does it block. It never polls while a command of its own is with a worker, the syncer or the
  * disk: their answers come back as tasks, and a task submitted from another thread does not
  * wake a loop that is not blocked, so polling would delay them and take the CPU they need.
- * Writes and FUA writes are therefore served as without it. A task submitted from elsewhere
+ * So it polls after a small write the loop appended itself (answered at once, as a read from
+ * memory is), but never while a durable one waits for its sync. A task submitted from elsewhere
  * while the loop polls (another loop's reset, a reinstatement, a new connection) ends the
  * polling at its next round; a timer falling due waits at most {@code pollNanos}. This is the
  * idea of Linux's busy polling, confined to the case where it pays. The loop's polling takes

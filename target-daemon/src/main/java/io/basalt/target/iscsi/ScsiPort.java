@@ -17,10 +17,12 @@ public interface ScsiPort {
     CompletableFuture<ScsiResult> execute(ScsiTask task);
 
     /**
-     * Executes a command at once if it needs no disk access (a read served from memory),
-     * else returns null having done nothing. Never blocks: called on the event loop.
+     * Starts a command at once if it can run without waiting: a read served from memory (the
+     * future is done on return) or a small write appended at once (the future completes,
+     * on any thread, when the write is done, durable if asked). Else returns null having done
+     * nothing. Never blocks: called on the event loop.
      */
-    default ScsiResult tryExecuteNow(ScsiTask task) {
+    default CompletableFuture<ScsiResult> tryStart(ScsiTask task) {
         return null;
     }
 

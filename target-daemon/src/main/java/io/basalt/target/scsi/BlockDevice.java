@@ -40,6 +40,15 @@ public interface BlockDevice {
      */
     CompletableFuture<Void> write(long offset, ByteBuffer src, boolean fua);
 
+    /**
+     * {@link #write} only if it can be done without waiting (for a lock, for room, for the
+     * disk); null otherwise, with nothing written. The future is write's: it may complete
+     * later, when the write is durable. Never blocks, so it may be called on an event loop.
+     */
+    default CompletableFuture<Void> tryWrite(long offset, ByteBuffer src, boolean fua) {
+        return null;
+    }
+
     /** Deallocates; the range reads zeros afterwards (LBPRZ=1). Also serves write-zeroes. */
     CompletableFuture<Void> unmap(long offset, long length);
 

@@ -53,6 +53,11 @@ public final class EngineBlockDevice implements BlockDevice {
     }
 
     @Override
+    public CompletableFuture<Void> tryWrite(long offset, ByteBuffer src, boolean fua) {
+        return volume.tryWrite(offset, src, fua);
+    }
+
+    @Override
     public CompletableFuture<Void> unmap(long offset, long length) {
         return volume.unmap(offset, length);
     }

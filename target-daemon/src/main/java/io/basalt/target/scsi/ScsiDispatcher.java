@@ -41,11 +41,13 @@ public final class ScsiDispatcher {
     }
 
     /**
-     * Executes {@code task} at once if its command can complete without waiting for the disk
-     * (a read whose blocks are all in memory); otherwise returns null having changed nothing,
-     * and the caller runs {@link #execute} on a worker. Safe on an event loop.
+     * Starts {@code task} at once if its command can run without waiting: a read whose blocks
+     * are all in memory (the future is done on return), a small write the device appends
+     * without waiting (the future completes when it is done, durable if asked). Otherwise
+     * returns null having changed nothing, and the caller runs {@link #execute} on a worker.
+     * Safe on an event loop.
      */
-    public ScsiResult tryExecuteNow(Lun lun, ScsiTask task) {
+    public CompletableFuture<ScsiResult> tryStart(Lun lun, ScsiTask task) {
         if (table.lookup(task.cdb()).nonBlocking() == null) {
             return null;
         }
@@ -53,12 +55,12 @@ public final class ScsiDispatcher {
         try {
             outcome = run(lun, task, true);
         } catch (RuntimeException e) {
-            return finish(lun, task, null, e);
+            return CompletableFuture.completedFuture(finish(lun, task, null, e));
         }
         if (outcome == null) {
             return null;
         }
-        return outcome.handle((result, failure) -> finish(lun, task, result, failure)).join();
+        return outcome.handle((result, failure) -> finish(lun, task, result, failure));
     }
 
     private static ScsiResult finish(Lun lun, ScsiTask task, ScsiResult result, Throwable failure) {

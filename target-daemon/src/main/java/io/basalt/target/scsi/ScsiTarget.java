@@ -68,13 +68,13 @@ public final class ScsiTarget {
         return dispatcher.execute(lun, task);
     }
 
-    /** See {@link ScsiDispatcher#tryExecuteNow}; REPORT LUNS and missing LUNs take the worker path. */
-    public ScsiResult tryExecuteNow(ScsiTask task) {
+    /** See {@link ScsiDispatcher#tryStart}; REPORT LUNS and missing LUNs take the worker path. */
+    public CompletableFuture<ScsiResult> tryStart(ScsiTask task) {
         if ((task.cdb()[0] & 0xff) == TargetCommands.REPORT_LUNS) {
             return null;
         }
         Lun lun = luns.get(task.lun());
-        return lun == null ? null : dispatcher.tryExecuteNow(lun, task);
+        return lun == null ? null : dispatcher.tryStart(lun, task);
     }
 
     /** Data-Out the CDB needs on that LUN (none for a missing LUN: it is refused at once). */

@@ -29,6 +29,42 @@ final class Write {
     }
 
     /**
+     * A small write started at once, on the calling thread, if the device can append it
+     * without waiting ({@link BlockDevice#tryWrite}); null otherwise, having changed nothing.
+     * The future completes when the write is done (durable, with FUA or without a write cache).
+     */
+    static CompletableFuture<ScsiResult> tryNow(ScsiRequest r) {
+        BlockCommand c = checks(r);
+        if (c.error() != null) {
+            return Command.now(c.error());
+        }
+        if (c.blocks() == 0) {
+            return Command.now(ScsiResult.good());
+        }
+        int bs = r.blockSize();
+        ByteBuf data = r.dataOut();
+        if (c.bytes(bs) > NON_BLOCKING_MAX || data.nioBufferCount() != 1) {
+            return null;
+        }
+        boolean fua = Cdb.groupLength(Cdb.u8(r.cdb(), 0)) != 6 && (r.cdb()[1] & 0x08) != 0;
+        boolean durable = fua || !r.lun().mode().writeCacheEnabled();
+        Lock lock = r.lun().sharedWrites();
+        if (!lock.tryLock()) {
+            return null; // a COMPARE AND WRITE holds the LU's writes
+        }
+        CompletableFuture<Void> done;
+        try {
+            done = r.lun().device().tryWrite(c.offset(bs), data.nioBuffer(data.readerIndex(), c.bytes(bs)), durable);
+        } finally {
+            lock.unlock();
+        }
+        return done == null ? null : done.thenApply(v -> ScsiResult.good());
+    }
+
+    /** Writes up to this many bytes may be started on an event loop (as reads, {@link Read#NON_BLOCKING_MAX}). */
+    static final int NON_BLOCKING_MAX = 16 << 10;
+
+    /**
      * WRITE AND VERIFY: the data is written durably, read back and compared, whatever BYTCHK
      * says (BYTCHK=0 asks only for the read-back; comparing as well costs nothing more).
      */

@@ -33,10 +33,11 @@ class RejectedHandOffTest {
         };
         try (EmbeddedSession s = new EmbeddedSession(dir, stopping)) {
             int cmdSN = s.firstCmdSN;
-            // WRITE(10) of one 4 KiB block: batched; WRITE(10) of one 512-byte sector: handed alone.
-            byte[] whole = {0x2a, 0, 0, 0, 0, 0, 0, 0, 8, 0};
+            // WRITE(10) of six 4 KiB blocks: batched (over what the event loop appends itself);
+            // WRITE(10) of one 512-byte sector: handed alone.
+            byte[] whole = {0x2a, 0, 0, 0, 0, 0, 0, 0, 48, 0};
             byte[] sector = {0x2a, 0, 0, 0, 0, 64, 0, 0, 1, 0};
-            s.send(Wire.frame(Wire.scsiCommandBhs(10, false, true, 4096, cmdSN, whole), new byte[4096]));
+            s.send(Wire.frame(Wire.scsiCommandBhs(10, false, true, 24576, cmdSN, whole), new byte[24576]));
             s.send(Wire.frame(Wire.scsiCommandBhs(11, false, true, 512, cmdSN + 1, sector), new byte[512]));
             s.channel.runPendingTasks();
 

@@ -137,7 +137,14 @@ class ReadWriteTest extends LunTest {
         assertArrayEquals(d, now.assertGood().data());
         assertArrayEquals(new byte[8 * BS], h.tryNow(A, Cdbs.read10(4096, 8)).assertGood().data());
         h.tryNow(A, Cdbs.read16(h.blocks(), 1)).assertSense(SenseKey.ILLEGAL_REQUEST, Asc.LBA_OUT_OF_RANGE);
-        assertNull(h.tryNow(A, Cdbs.write16(0, 1, false)), "writes always go to a worker");
+        // A write of whole 4 KiB blocks is appended at once; a partial block (merged with
+        // stored data) and one over 16 KiB are left to a worker, with nothing written.
+        byte[] w = Cdbs.pattern(4, 8 * BS);
+        h.tryWrite(A, Cdbs.write16(128, 8, true), w).assertGood();
+        assertArrayEquals(w, h.read(A, 128, 8));
+        assertNull(h.tryWrite(A, Cdbs.write16(200, 1, false), Cdbs.pattern(5, BS)), "a partial 4 KiB block");
+        assertArrayEquals(new byte[BS], h.read(A, 200, 1), "nothing written");
+        assertNull(h.tryWrite(A, Cdbs.write16(256, 64, false), Cdbs.pattern(6, 64 * BS)), "over 16 KiB");
         assertNull(h.tryNow(A, Cdbs.read16(64, 64)), "reads over 16 KiB go to a worker, even from memory");
         assertNull(h.tryNow(A, Cdbs.testUnitReady()), "only commands with a non-blocking form run at once");
         // A new nexus first sees its power-on unit attention, at once too.

@@ -1,6 +1,7 @@
 package io.basalt.target.scsi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.basalt.engine.BlockEngine;
 import io.basalt.engine.EngineConfig;
@@ -83,10 +84,34 @@ final class ScsiHarness implements AutoCloseable {
         return Response.of(r);
     }
 
-    /** {@link ScsiDispatcher#tryExecuteNow}: the response, or null when it would have to wait. */
+    /**
+     * {@link ScsiDispatcher#tryStart} of a write with its Data-Out: the response once done (a
+     * durable write completes after its sync), or null when it would have to wait, in which
+     * case the Data-Out is untouched.
+     */
+    Response tryWrite(Nexus nexus, byte[] cdb, byte[] dataOut) {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(dataOut.length).writeBytes(dataOut);
+        dataOuts.add(out);
+        java.util.concurrent.CompletableFuture<ScsiResult> r =
+                dispatcher.tryStart(lun, new ScsiTask(nexus, 0, cdb, dataOut.length, out));
+        if (r == null) {
+            assertEquals(1, out.refCnt(), "a write not started leaves its Data-Out to the worker path");
+            out.release();
+            return null;
+        }
+        ScsiResult result = r.join();
+        assertEquals(0, out.refCnt(), "the dispatcher releases Data-Out when the command completes");
+        return Response.of(result);
+    }
+
+    /** {@link ScsiDispatcher#tryStart} of a read: the response, or null when it would have to wait. */
     Response tryNow(Nexus nexus, byte[] cdb) {
-        ScsiResult r = dispatcher.tryExecuteNow(lun, new ScsiTask(nexus, 0, cdb, 0, null));
-        return r == null ? null : Response.of(r);
+        java.util.concurrent.CompletableFuture<ScsiResult> r = dispatcher.tryStart(lun, new ScsiTask(nexus, 0, cdb, 0, null));
+        if (r == null) {
+            return null;
+        }
+        assertTrue(r.isDone(), "a read started at once is done at once");
+        return Response.of(r.join());
     }
 
     /** Runs after consuming any pending unit attention of {@code nexus}. */
