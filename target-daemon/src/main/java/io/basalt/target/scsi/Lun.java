@@ -185,6 +185,15 @@ public final class Lun {
         return writeOrder.readLock();
     }
 
+    /**
+     * Takes {@link #sharedWrites} without waiting, and only if no thread waits for the LU's
+     * writes (a COMPARE AND WRITE queued for {@link #exclusiveWrites}): a stream of writes
+     * taken this way must not keep it waiting. True if taken; release with sharedWrites().unlock().
+     */
+    boolean trySharedWrites() {
+        return !writeOrder.hasQueuedThreads() && writeOrder.readLock().tryLock();
+    }
+
     /** Held for a COMPARE AND WRITE: no other write can interleave. */
     Lock exclusiveWrites() {
         return writeOrder.writeLock();

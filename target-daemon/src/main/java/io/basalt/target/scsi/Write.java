@@ -48,10 +48,10 @@ final class Write {
         }
         boolean fua = Cdb.groupLength(Cdb.u8(r.cdb(), 0)) != 6 && (r.cdb()[1] & 0x08) != 0;
         boolean durable = fua || !r.lun().mode().writeCacheEnabled();
-        Lock lock = r.lun().sharedWrites();
-        if (!lock.tryLock()) {
-            return null; // a COMPARE AND WRITE holds the LU's writes
+        if (!r.lun().trySharedWrites()) {
+            return null; // a COMPARE AND WRITE holds the LU's writes, or waits for them
         }
+        Lock lock = r.lun().sharedWrites();
         CompletableFuture<Void> done;
         try {
             done = r.lun().device().tryWrite(c.offset(bs), data.nioBuffer(data.readerIndex(), c.bytes(bs)), durable);

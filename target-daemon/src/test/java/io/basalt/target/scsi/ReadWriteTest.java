@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ReadWriteTest extends LunTest {
@@ -150,5 +153,55 @@ class ReadWriteTest extends LunTest {
         // A new nexus first sees its power-on unit attention, at once too.
         h.tryNow(ScsiHarness.B, Cdbs.read16(64, 1)).assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET_OR_BUS_DEVICE_RESET);
         assertArrayEquals(Arrays.copyOf(d, BS), h.tryNow(ScsiHarness.B, Cdbs.read16(64, 1)).assertGood().data());
+    }
+
+    @Test
+    void aWriteStartedAtOnceNeitherWaitsForNorOvertakesACompareAndWrite() throws Exception {
+        byte[] w = Cdbs.pattern(7, 8 * BS);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread caw = holding(h.lun.exclusiveWrites(), held, release); // a COMPARE AND WRITE running
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+        assertNull(h.tryWrite(A, Cdbs.write16(0, 8, false), w), "the LU's writes are held");
+        release.countDown();
+        caw.join();
+        // A write on a worker holds the shared side; a COMPARE AND WRITE queues behind it. A
+        // write started at once must not slip past the queued one (it could keep it waiting).
+        CountDownLatch sharedHeld = new CountDownLatch(1);
+        CountDownLatch sharedRelease = new CountDownLatch(1);
+        Thread worker = holding(h.lun.sharedWrites(), sharedHeld, sharedRelease);
+        assertTrue(sharedHeld.await(10, TimeUnit.SECONDS));
+        CountDownLatch exclusiveHeld = new CountDownLatch(1);
+        Thread queued = holding(h.lun.exclusiveWrites(), exclusiveHeld, new CountDownLatch(0));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (queued.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(Thread.State.WAITING, queued.getState(), "the COMPARE AND WRITE waits");
+        assertNull(h.tryWrite(A, Cdbs.write16(0, 8, false), w), "a COMPARE AND WRITE waits for the LU's writes");
+        sharedRelease.countDown();
+        worker.join();
+        queued.join();
+        assertEquals(0, exclusiveHeld.getCount(), "it ran");
+        h.tryWrite(A, Cdbs.write16(0, 8, false), w).assertGood();
+        assertArrayEquals(w, h.read(A, 0, 8));
+    }
+
+    /** A thread that takes {@code lock}, counts {@code held} down, and keeps it until {@code release}. */
+    private static Thread holding(java.util.concurrent.locks.Lock lock, CountDownLatch held, CountDownLatch release) {
+        Thread t = new Thread(() -> {
+            lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 }
