@@ -353,13 +353,18 @@ final class Segment {
     }
 
     /**
-     * Reads the whole file into the page cache through the mapping. For a reused free file:
+     * Reads the whole file into the page cache, through the mapping or, when the file is not
+     * mapped, through its channel. For a reused free file or the segment a restart resumes:
      * it holds data (zeros or a cleaned segment's), so an append that ends inside a page that is
      * not in memory would first read that page from disk, one synchronous read per append.
-     * A no-op when the file is not mapped or is being closed.
+     * Then marks the segment {@link #cached}. A no-op when the file is being closed.
      */
     void warm() {
-        if (map == null || !enterMap()) {
+        if (map == null) {
+            warmThroughChannel();
+            return;
+        }
+        if (!enterMap()) {
             return;
         }
         try {
@@ -367,6 +372,22 @@ final class Segment {
             cached = true;
         } finally {
             readers.decrementAndGet();
+        }
+    }
+
+    private void warmThroughChannel() {
+        ByteBuffer buf = ByteBuffer.allocateDirect(ZERO_PIECE);
+        try {
+            long size = channel.size();
+            for (long pos = 0; pos < size; pos += ZERO_PIECE) {
+                buf.clear();
+                if (channel.read(buf, pos) < 0) {
+                    break;
+                }
+            }
+            cached = true;
+        } catch (IOException e) { // closed meanwhile, say: appends on an event loop keep declining
+            LOG.log(java.util.logging.Level.FINE, "cannot read segment " + id + " into memory", e);
         }
     }
 

@@ -132,7 +132,7 @@ class ReadWriteTest extends LunTest {
     }
 
     @Test
-    void readsFromMemoryCompleteAtOnceAndOthersAreLeftToWorkers() {
+    void readsFromMemoryCompleteAtOnceAndOthersAreLeftToWorkers() throws Exception {
         byte[] d = Cdbs.pattern(3, 16 * BS);
         h.write(A, 64, d);
         Response now = h.tryNow(A, Cdbs.read16(64, 16));
@@ -143,7 +143,7 @@ class ReadWriteTest extends LunTest {
         // A write of whole 4 KiB blocks is appended at once; a partial block (merged with
         // stored data) and one over 16 KiB are left to a worker, with nothing written.
         byte[] w = Cdbs.pattern(4, 8 * BS);
-        h.tryWrite(A, Cdbs.write16(128, 8, true), w).assertGood();
+        h.tryWriteStarted(A, Cdbs.write16(128, 8, true), w).assertGood();
         assertArrayEquals(w, h.read(A, 128, 8));
         assertNull(h.tryWrite(A, Cdbs.write16(200, 1, false), Cdbs.pattern(5, BS)), "a partial 4 KiB block");
         assertArrayEquals(new byte[BS], h.read(A, 200, 1), "nothing written");
@@ -183,7 +183,7 @@ class ReadWriteTest extends LunTest {
         worker.join();
         queued.join();
         assertEquals(0, exclusiveHeld.getCount(), "it ran");
-        h.tryWrite(A, Cdbs.write16(0, 8, false), w).assertGood();
+        h.tryWriteStarted(A, Cdbs.write16(0, 8, false), w).assertGood();
         assertArrayEquals(w, h.read(A, 0, 8));
     }
 

@@ -104,6 +104,22 @@ final class ScsiHarness implements AutoCloseable {
         return Response.of(result);
     }
 
+    /**
+     * {@link #tryWrite} where nothing should stand in the way, retried for a while: a
+     * checkpoint may hold the log's lock for a moment (the tests are not about that).
+     */
+    Response tryWriteStarted(Nexus nexus, byte[] cdb, byte[] dataOut) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            Response r = tryWrite(nexus, cdb, dataOut);
+            if (r != null || System.nanoTime() > deadline) {
+                org.junit.jupiter.api.Assertions.assertNotNull(r, "the write kept being left to a worker");
+                return r;
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** {@link ScsiDispatcher#tryStart} of a read: the response, or null when it would have to wait. */
     Response tryNow(Nexus nexus, byte[] cdb) {
         java.util.concurrent.CompletableFuture<ScsiResult> r = dispatcher.tryStart(lun, new ScsiTask(nexus, 0, cdb, 0, null));
