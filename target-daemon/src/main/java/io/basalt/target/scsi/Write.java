@@ -24,8 +24,12 @@ final class Write {
         if (c.blocks() == 0) {
             return Command.now(ScsiResult.good());
         }
-        boolean fua = Cdb.groupLength(Cdb.u8(r.cdb(), 0)) != 6 && (r.cdb()[1] & 0x08) != 0;
-        return write(r, c, fua).thenApply(v -> ScsiResult.good());
+        return write(r, c, fua(r)).thenApply(v -> ScsiResult.good());
+    }
+
+    /** The CDB's FUA bit (WRITE(6) has none). */
+    private static boolean fua(ScsiRequest r) {
+        return Cdb.groupLength(Cdb.u8(r.cdb(), 0)) != 6 && (r.cdb()[1] & 0x08) != 0;
     }
 
     /**
@@ -46,8 +50,7 @@ final class Write {
         if (c.bytes(bs) > NON_BLOCKING_MAX || data.nioBufferCount() != 1) {
             return null;
         }
-        boolean fua = Cdb.groupLength(Cdb.u8(r.cdb(), 0)) != 6 && (r.cdb()[1] & 0x08) != 0;
-        boolean durable = fua || !r.lun().mode().writeCacheEnabled();
+        boolean durable = fua(r) || !r.lun().mode().writeCacheEnabled();
         if (!r.lun().trySharedWrites()) {
             return null; // a COMPARE AND WRITE holds the LU's writes, or waits for them
         }
