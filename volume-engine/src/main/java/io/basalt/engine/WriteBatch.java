@@ -19,6 +19,10 @@ import java.util.List;
  * back-pressure runs on a writer's thread, wakes the syncer as always, and that sync serves
  * the deferred waiters too. Nothing inside {@code writes} may join a write's durability
  * future: it would wait for itself. The iSCSI layer runs only plain writes in batches.
+ *
+ * <p>A thread that must not sync itself (an event loop) uses {@link #deferOnThisThread} and
+ * {@link #wakeDeferred} instead: its durable writes queue as in a batch, and at the end the
+ * log's syncer is woken once rather than the thread leading the sync.
  */
 public final class WriteBatch {
     private static final ThreadLocal<List<SegmentLog>> OWED = new ThreadLocal<>();

@@ -511,16 +511,14 @@ final class IscsiConnection extends ChannelInboundHandlerAdapter {
     static final boolean INLINE_WRITES = !"false".equals(System.getProperty("basalt.inlineWrites"));
 
     /**
-     * A plain write of whole 4 KiB blocks, small enough for the loop (Write.NON_BLOCKING_MAX),
-     * while no write of this pass waits for a worker: the writes of a pass keep their order.
+     * A plain write of whole 4 KiB blocks, small enough for the loop
+     * ({@link ScsiDispatcher#NON_BLOCKING_WRITE_MAX}), while no write of this pass waits for a
+     * worker: the writes of a pass keep their order.
      */
     private boolean inlineWrite(Task task) {
-        return INLINE_WRITES && writeBatch.isEmpty() && task.dataOutNeeded <= INLINE_WRITE_BYTES
+        return INLINE_WRITES && writeBatch.isEmpty() && task.dataOutNeeded <= ScsiDispatcher.NON_BLOCKING_WRITE_MAX
                 && ScsiDispatcher.appendOnlyWrite(task.cdb, task.dataOutNeeded);
     }
-
-    /** Writes up to this many bytes are tried on the event loop (as Write.NON_BLOCKING_MAX). */
-    static final int INLINE_WRITE_BYTES = 16 * 1024;
 
     /**
      * Starts the command on the event loop if it can run without waiting; false, with nothing

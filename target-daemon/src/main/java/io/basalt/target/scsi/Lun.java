@@ -188,7 +188,8 @@ public final class Lun {
     /**
      * Takes {@link #sharedWrites} without waiting, and only if no thread waits for the LU's
      * writes (a COMPARE AND WRITE, ORWRITE, WRITE ATOMIC or consistent read queued for
-     * {@link #exclusiveWrites}): a stream of writes taken this way must not keep it waiting. True if taken; release with sharedWrites().unlock().
+     * {@link #exclusiveWrites}): a stream of writes taken this way must not keep it waiting.
+     * True if taken; release with sharedWrites().unlock().
      */
     boolean trySharedWrites() {
         return !writeOrder.hasQueuedThreads() && writeOrder.readLock().tryLock();

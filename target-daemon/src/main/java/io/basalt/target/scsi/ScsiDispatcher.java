@@ -31,13 +31,7 @@ public final class ScsiDispatcher {
      * completes exceptionally. The task's Data-Out is released once the command completes.
      */
     public CompletableFuture<ScsiResult> execute(Lun lun, ScsiTask task) {
-        CompletableFuture<ScsiResult> outcome;
-        try {
-            outcome = run(lun, task, false);
-        } catch (RuntimeException e) {
-            outcome = CompletableFuture.failedFuture(e);
-        }
-        return outcome.handle((result, failure) -> finish(lun, task, result, failure));
+        return start(lun, task, false);
     }
 
     /**
@@ -48,19 +42,21 @@ public final class ScsiDispatcher {
      * Safe on an event loop.
      */
     public CompletableFuture<ScsiResult> tryStart(Lun lun, ScsiTask task) {
-        if (table.lookup(task.cdb()).nonBlocking() == null) {
-            return null;
-        }
+        return table.lookup(task.cdb()).nonBlocking() == null ? null : start(lun, task, true);
+    }
+
+    /** Writes up to this many bytes may be started at once ({@link #tryStart}); larger ones go to a worker. */
+    public static final int NON_BLOCKING_WRITE_MAX = Write.NON_BLOCKING_MAX;
+
+    /** Runs the command and ends it ({@link #finish}); null only when {@code nonBlocking} and it would have to wait. */
+    private CompletableFuture<ScsiResult> start(Lun lun, ScsiTask task, boolean nonBlocking) {
         CompletableFuture<ScsiResult> outcome;
         try {
-            outcome = run(lun, task, true);
+            outcome = run(lun, task, nonBlocking);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(finish(lun, task, null, e));
+            outcome = CompletableFuture.failedFuture(e);
         }
-        if (outcome == null) {
-            return null;
-        }
-        return outcome.handle((result, failure) -> finish(lun, task, result, failure));
+        return outcome == null ? null : outcome.handle((result, failure) -> finish(lun, task, result, failure));
     }
 
     private static ScsiResult finish(Lun lun, ScsiTask task, ScsiResult result, Throwable failure) {
